@@ -1,0 +1,108 @@
+"""The document text model: one string for the whole contract, with page boundaries.
+
+Every extractor works on `ContractText.text` and reports character offsets into it, so
+evidence (page, span, quote) is exact and cheap: the page of an offset is a bisection
+over the page start offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from schemas import Evidence
+
+PAGE_SEPARATOR = "\n\n"
+"""Pages are joined with a blank line, so a page break also ends a paragraph."""
+
+_CHAR_FIXES = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u202f": " ",
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2212": "-", "\u00ad": None, "\u200b": None, "\ufeff": None, "\x00": None,
+        "\ufb01": "fi", "\ufb02": "fl", "\ufb00": "ff", "\ufb03": "ffi", "\ufb04": "ffl",
+        "\r": "\n", "\x02": "-",
+    }
+)
+_DOUBLED_QUOTE = re.compile(r"''")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+
+
+def normalise_page_text(raw: str) -> str:
+    """Unify the typography PDFs vary in (curly quotes, dashes, ligatures, CRLF).
+
+    Contract rules then need one spelling of `("Customer")`, not six. Offsets refer to
+    this normalised text, which is what evidence quotes.
+    """
+    text = raw.replace("\r\n", "\n").translate(_CHAR_FIXES)
+    text = _DOUBLED_QUOTE.sub('"', text)
+    return _TRAILING_SPACE.sub("\n", text).strip("\n")
+
+
+@dataclass(frozen=True)
+class PageSpan:
+    """Page `number` (1-based) occupies `text[start:end]`."""
+
+    number: int
+    start: int
+    end: int
+    has_text_layer: bool = True
+
+
+@dataclass
+class ContractText:
+    """The whole contract as one normalised string plus where each page starts."""
+
+    path: Path
+    text: str
+    pages: list[PageSpan]
+    warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_pages(cls, path: str | Path, page_texts: list[str]) -> ContractText:
+        """Join page texts (already normalised) with `PAGE_SEPARATOR`, recording offsets."""
+        parts: list[str] = []
+        spans: list[PageSpan] = []
+        warnings: list[str] = []
+        offset = 0
+        for number, page_text in enumerate(page_texts, start=1):
+            if parts:
+                parts.append(PAGE_SEPARATOR)
+                offset += len(PAGE_SEPARATOR)
+            has_text = bool(page_text.strip())
+            if not has_text:
+                warnings.append(f"page {number} has no text layer (scanned?)")
+            parts.append(page_text)
+            spans.append(PageSpan(number, offset, offset + len(page_text), has_text))
+            offset += len(page_text)
+        return cls(Path(path), "".join(parts), spans, warnings)
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
+
+    def page_at(self, offset: int) -> int:
+        """1-based page number holding character `offset` (a separator counts as the next page)."""
+        if not self.pages:
+            return 1
+        starts = [p.start for p in self.pages]
+        return self.pages[max(0, bisect_right(starts, offset) - 1)].number
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        """Evidence for `text[start:end]`, trimmed of surrounding white space."""
+        quote = self.text[start:end]
+        lead = len(quote) - len(quote.lstrip())
+        trail = len(quote) - len(quote.rstrip())
+        start, end = start + lead, end - trail
+        return Evidence(
+            page=self.page_at(start), start=start, end=end,
+            text=" ".join(self.text[start:end].split()),
+        )
+
+    def page_text(self, number: int) -> str:
+        span = self.pages[number - 1]
+        return self.text[span.start : span.end]

@@ -1,0 +1,200 @@
+"""The contract record: the one JSON contract every stage exchanges.
+
+`contracts extract --format jsonl` prints exactly these objects and the portfolio stores
+them, so the key names here are public (see ARCHITECTURE.md). Every extracted value
+carries `Evidence` pointing back at the page and the quoted characters it came from, so a
+contract admin can check any answer against the PDF in one click.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class _Model(BaseModel):
+    """Base for all record parts: unknown keys are an error, so typos never pass silently."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(_Model):
+    """Where a value was read: 1-based page, character span in the document text, the quote."""
+
+    page: int = Field(ge=1)
+    start: int = Field(ge=0, description="offset of the first character in the document text")
+    end: int = Field(ge=0, description="offset one past the last character")
+    text: str
+
+    @model_validator(mode="after")
+    def _span_is_ordered(self) -> Evidence:
+        if self.end < self.start:
+            raise ValueError(f"evidence span ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class DurationUnit(StrEnum):
+    days = "days"
+    business_days = "business_days"
+    weeks = "weeks"
+    months = "months"
+    years = "years"
+
+
+class Duration(_Model):
+    """A length of time as the contract states it ("ninety (90) days", "one (1) year")."""
+
+    count: int = Field(ge=0)
+    unit: DurationUnit
+
+    def approx_days(self) -> float:
+        """Length in days for comparisons only (a month is 30.4375 days); never for deadlines."""
+        per_unit = {
+            DurationUnit.days: 1.0,
+            DurationUnit.business_days: 7 / 5,
+            DurationUnit.weeks: 7.0,
+            DurationUnit.months: 365.25 / 12,
+            DurationUnit.years: 365.25,
+        }
+        return self.count * per_unit[self.unit]
+
+    def __str__(self) -> str:
+        unit = self.unit.value.replace("_", " ")
+        return f"{self.count} {unit[:-1] if self.count == 1 else unit}"
+
+
+class Party(_Model):
+    name: str
+    role: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    evidence: Evidence | None = None
+
+
+class Renewal(_Model):
+    """Renewal mechanics. `current_term_end`/`notice_deadline` are as of the extraction date."""
+
+    auto_renews: bool = False
+    renewal_term: Duration | None = None
+    notice_period: Duration | None = None
+    current_term_end: date | None = None
+    notice_deadline: date | None = None
+    evergreen: bool = Field(
+        default=False,
+        description="no fixed end: runs until terminated on notice (no renewal deadline)",
+    )
+    evidence: Evidence | None = None
+    notice_evidence: Evidence | None = None
+
+
+class SlaMetric(StrEnum):
+    availability = "availability"
+    response_time = "response_time"
+    resolution_time = "resolution_time"
+    other = "other"
+
+
+class SlaCommitment(_Model):
+    metric: SlaMetric
+    target: float
+    unit: str = Field(description="percent, minutes, hours, business_hours, days, business_days")
+    window: str | None = Field(default=None, description="measurement window: month, quarter, year")
+    severity: str | None = Field(default=None, description="severity/priority the target applies to")
+    evidence: Evidence | None = None
+
+
+class PenaltyKind(StrEnum):
+    service_credit = "service_credit"
+    liquidated_damages = "liquidated_damages"
+    late_payment = "late_payment"
+    fee_reduction = "fee_reduction"
+    termination_right = "termination_right"
+    other = "other"
+
+
+class Amount(_Model):
+    amount: float
+    unit: str = Field(description="percent_of_monthly_fees, percent_per_month, USD, EUR, GBP, ...")
+
+
+class Penalty(_Model):
+    kind: PenaltyKind
+    amount: float | None = None
+    unit: str | None = None
+    trigger: str | None = None
+    cap: Amount | None = None
+    evidence: Evidence | None = None
+
+
+class ClauseType(StrEnum):
+    term_renewal = "term_renewal"
+    termination = "termination"
+    sla = "sla"
+    penalty = "penalty"
+    payment = "payment"
+    liability_cap = "liability_cap"
+    indemnity = "indemnity"
+    confidentiality = "confidentiality"
+    governing_law = "governing_law"
+    assignment = "assignment"
+    warranty = "warranty"
+    insurance = "insurance"
+    audit = "audit"
+    other = "other"
+
+
+class Clause(_Model):
+    type: ClauseType
+    heading: str | None = None
+    text: str
+    page: int = Field(ge=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class FieldEvidence(_Model):
+    """Evidence for the record's scalar fields (dates, term, law, title)."""
+
+    title: Evidence | None = None
+    agreement_date: Evidence | None = None
+    effective_date: Evidence | None = None
+    expiration_date: Evidence | None = None
+    initial_term: Evidence | None = None
+    governing_law: Evidence | None = None
+
+
+class ContractRecord(_Model):
+    """One contract, as extracted. `id` is the sha256 of the file bytes."""
+
+    id: str = Field(pattern=r"^[0-9a-f]{64}$")
+    source: str
+    filename: str
+    pages: int = Field(ge=0)
+    title: str | None = None
+    parties: list[Party] = Field(default_factory=list)
+    agreement_date: date | None = None
+    effective_date: date | None = None
+    expiration_date: date | None = None
+    perpetual: bool = False
+    initial_term: Duration | None = None
+    renewal: Renewal = Field(default_factory=Renewal)
+    governing_law: str | None = None
+    sla: list[SlaCommitment] = Field(default_factory=list)
+    penalties: list[Penalty] = Field(default_factory=list)
+    clauses: list[Clause] = Field(default_factory=list)
+    evidence: FieldEvidence = Field(default_factory=FieldEvidence)
+    warnings: list[str] = Field(default_factory=list)
+    extractor_version: str
+
+    def counterparty(self, own_roles: frozenset[str] = frozenset()) -> Party | None:
+        """The first party whose role is not one of ours (for alerts and listings)."""
+        for party in self.parties:
+            if party.role is None or party.role.lower() not in own_roles:
+                return party
+        return None
+
+    @property
+    def start_date(self) -> date | None:
+        """The date the term runs from: the effective date, else the agreement date."""
+        return self.effective_date or self.agreement_date
