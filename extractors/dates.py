@@ -1,0 +1,119 @@
+"""Agreement date and effective date.
+
+* The **agreement date** is the date the contract is dated or made: "dated as of
+  March 1, 2024", "made and entered into this 1st day of March, 2024", "THIS AGREEMENT
+  is made on 26 September 2019". It sits in the preamble (the first page or so).
+* The **effective date** is when obligations start: an explicit `("Effective Date")`
+  definition, "effective as of ...", "shall take effect on ...", "commence on ...".
+  "Effective as of the date of the last signature" names no calendar date: the field
+  stays null and a warning says why. With no statement at all, the agreement date is
+  used, also with a warning.
+
+Both are DATE entities from the spaCy pipeline, chosen by the cue words before them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc, Span
+
+from extractors.document import ContractText
+from extractors.values import parse_date
+from schemas import Evidence
+
+PREAMBLE_CHARS = 4000
+"""How far into the text the agreement date is looked for (cover pages included)."""
+
+_AGREEMENT_CUE = re.compile(
+    r"(?:\bdated\b(?:\s+as\s+of)?|\bmade\b|\bentered\s+into\b|\bexecuted\b|\bas\s+of\b|"
+    r"\bagreement\s+date\b|\bdate\s*:|\beffective\b|\bis\s+dated\b|\bon\b|\bthis\b)"
+    r"[^.;]{0,80}$",
+    re.IGNORECASE,
+)
+_OTHER_AGREEMENT = re.compile(
+    r"(?<!this )(?<!the )\b(?:agreement|contract|amendment|plan|letter|note|lease)\s*,?\s*"
+    r"(?:dated|made|entered\s+into|executed)(?:\s+(?:as\s+of|on))?\s*$",
+    re.IGNORECASE,
+)
+"""A date that belongs to another, referenced agreement ("the Supply Agreement dated ...")."""
+_EFFECTIVE_BEFORE = re.compile(
+    r"(?:effective(?:\s+(?:as\s+of|on|from|date\s+of))?|take\s+effect(?:\s+(?:on|as\s+of))?|"
+    r"commenc\w*(?:\s+(?:on|as\s+of))?|come\s+into\s+(?:force|effect)(?:\s+on)?|"
+    r"\"?effective\s+date\"?\s+(?:means|shall\s+(?:mean|be))|with\s+effect\s+from)"
+    r"[^.;]{0,40}$",
+    re.IGNORECASE,
+)
+_EFFECTIVE_AFTER = re.compile(
+    r"^[^.;]{0,40}?\(\s*(?:the\s+|hereinafter\s+(?:the\s+)?)?\"?\s*effective\s+date\s*\"?\s*\)",
+    re.IGNORECASE,
+)
+_SIGNATURE_EFFECTIVE = re.compile(
+    r"effective\s+(?:as\s+of|on|upon)\s+the\s+(?:date\s+of\s+(?:the\s+)?(?:last|final|later)"
+    r"[^.]{0,30}signature|(?:last|later)\s+date\s+(?:of|on)[^.]{0,30}sign|date\s+(?:on\s+which|"
+    r"this\s+agreement\s+is)[^.]{0,40}(?:executed|signed))",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class AgreementDates:
+    agreement_date: date | None = None
+    agreement_evidence: Evidence | None = None
+    effective_date: date | None = None
+    effective_evidence: Evidence | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _dates(doc: Doc, day_first: bool, limit: int | None = None) -> list[tuple[Span, date]]:
+    found = []
+    for ent in doc.ents:
+        if ent.label_ != "DATE" or (limit is not None and ent.start_char > limit):
+            continue
+        value = parse_date(ent.text, day_first)
+        if value is not None:
+            found.append((ent, value))
+    return found
+
+
+def find_agreement_dates(text: ContractText, doc: Doc, day_first: bool = False) -> AgreementDates:
+    """Agreement and effective dates, each with evidence; warnings for what is inferred."""
+    result = AgreementDates()
+    mentions = _dates(doc, day_first)
+    source = text.text
+    for ent, value in mentions:
+        if ent.start_char > PREAMBLE_CHARS:
+            break
+        before = source[max(0, ent.start_char - 90) : ent.start_char]
+        if _OTHER_AGREEMENT.search(before):
+            continue
+        if _AGREEMENT_CUE.search(before):
+            result.agreement_date = value
+            result.agreement_evidence = text.evidence(max(0, ent.start_char - 40), ent.end_char)
+            break
+    for ent, value in mentions:
+        before = source[max(0, ent.start_char - 60) : ent.start_char]
+        after = source[ent.end_char : ent.end_char + 60]
+        if _EFFECTIVE_AFTER.search(after) or _EFFECTIVE_BEFORE.search(before):
+            result.effective_date = value
+            result.effective_evidence = text.evidence(max(0, ent.start_char - 40), ent.end_char)
+            break
+    if result.agreement_date is None and mentions and mentions[0][0].start_char < PREAMBLE_CHARS // 2:
+        ent, value = mentions[0]
+        result.agreement_date = value
+        result.agreement_evidence = text.evidence(ent.start_char, ent.end_char)
+        result.warnings.append("agreement date taken from the first date on the first page")
+    if result.effective_date is None:
+        signature = _SIGNATURE_EFFECTIVE.search(source)
+        if signature:
+            result.warnings.append(
+                "effective date is the date of the last signature; no calendar date stated"
+            )
+            result.effective_evidence = text.evidence(signature.start(), signature.end())
+        elif result.agreement_date is not None:
+            result.effective_date = result.agreement_date
+            result.effective_evidence = result.agreement_evidence
+            result.warnings.append("no effective date stated; agreement date used")
+    return result

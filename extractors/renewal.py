@@ -1,0 +1,143 @@
+"""Auto-renewal, renewal term and the notice period to stop a renewal.
+
+Contracts say it many ways; the rules look for a *renewal sentence* and read the
+durations in it and in the sentence or two after it:
+
+* "shall automatically renew for successive one (1) year terms unless either party
+  gives notice of non-renewal at least ninety (90) days prior to the end of the
+  then-current term" -> auto-renews, renewal term 1 year, notice 90 days;
+* "thereafter continue from year to year" -> auto-renews, 1 year;
+* "may be renewed by mutual written agreement for additional two-year periods" ->
+  renewal term 2 years, not automatic.
+
+The notice period is the duration that stands before "(prior written) notice" or
+"prior to / before the end/expiration": "sixty days' notice", "no less than thirty
+(30) days prior to the expiration".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from extractors.document import ContractText
+from extractors.values import parse_duration
+from schemas import Duration, DurationUnit, Evidence
+
+_RENEWAL_SENTENCE = re.compile(
+    r"\brenew|\bextend|\bextension|\bsuccessive\b|\byear[\s-]+to[\s-]+year\b|"
+    r"\bmonth[\s-]+to[\s-]+month\b|\bevergreen\b",
+    re.IGNORECASE,
+)
+_AUTOMATIC = re.compile(
+    r"\bautomatic(?:ally)?\b[^.;]{0,40}\b(?:renew|extend|continu)|"
+    r"\b(?:renew|extend)\w*\s+automatically|\bauto-?renew|"
+    r"\b(?:shall|will)\s+(?:thereafter\s+)?(?:be\s+)?(?:renew|extend|continu)\w*\s+(?:thereafter\s+)?"
+    r"(?:for|from|on|in)\s+(?:(?:a|an)\s+)?(?:successive|additional|further|consecutive|subsequent|"
+    r"year|month)|"
+    r"\byear[\s-]+to[\s-]+year\b|\bmonth[\s-]+to[\s-]+month\b|\bevergreen\b",
+    re.IGNORECASE,
+)
+_UNLESS_NOTICE = re.compile(
+    r"\bunless\b[^.;]{0,160}\b(?:notice|notif|terminat|elects?\s+not)", re.IGNORECASE
+)
+_OPTIONAL = re.compile(
+    r"\bmutual(?:ly)?\b|\bupon\s+(?:the\s+)?(?:written\s+)?agreement\b|\boption\b|"
+    r"\bmay\s+(?:be\s+)?(?:renew|extend)|\bif\s+(?:both|the)\s+parties\s+agree",
+    re.IGNORECASE,
+)
+_RENEWAL_TERM_BEFORE = re.compile(
+    r"(?:successive|additional|renewal|further|consecutive|subsequent|extension|extended|renew\w*"
+    r"|periods?\s+of|terms?\s+of)[^.;]{0,25}$",
+    re.IGNORECASE,
+)
+_NOTICE_AFTER = re.compile(
+    r"^[\s'’]*(?:s'|')?\s*(?:\(\s*\d+\s*\)\s*)?(?:advance\s+|prior\s+|written\s+|advanced\s+|"
+    r"or\s+more\s+|in\s+advance\s+|before\s+)*(?:written\s+)?(?:notice|prior\s+to|before|in\s+advance|"
+    r"preceding|notification)",
+    re.IGNORECASE,
+)
+_NOTICE_BEFORE = re.compile(
+    r"(?:notice|notify|notif\w*)[^.;]{0,60}(?:at\s+least|not\s+less\s+than|no\s+less\s+than|"
+    r"no\s+later\s+than|not\s+later\s+than|minimum\s+of|within)\s*$",
+    re.IGNORECASE,
+)
+_NEIGHBOUR_SENTENCES = 2
+
+
+@dataclass
+class RenewalFindings:
+    auto_renews: bool = False
+    renewal_term: Duration | None = None
+    notice_period: Duration | None = None
+    evidence: Evidence | None = None
+    notice_evidence: Evidence | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _durations(sentence: Span) -> list[Span]:
+    return [ent for ent in sentence.ents if ent.label_ == "DURATION"]
+
+
+def _renewal_term(source: str, sentence: Span) -> Duration | None:
+    lowered = sentence.text.lower()
+    for ent in _durations(sentence):
+        before = source[max(sentence.start_char, ent.start_char - 60) : ent.start_char]
+        after = source[ent.end_char : ent.end_char + 40]
+        if _NOTICE_AFTER.search(after):
+            continue
+        if _RENEWAL_TERM_BEFORE.search(before) or re.match(r"^\s*(?:renewal\s+)?(?:terms?|periods?)",
+                                                           after, re.IGNORECASE):
+            return parse_duration(ent.text)
+    if re.search(r"year[\s-]+to[\s-]+year|annual(?:ly)?\s+(?:renew|basis)|yearly", lowered):
+        return Duration(count=1, unit=DurationUnit.years)
+    if re.search(r"month[\s-]+to[\s-]+month", lowered):
+        return Duration(count=1, unit=DurationUnit.months)
+    return None
+
+
+def _notice_period(source: str, sentence: Span) -> Span | None:
+    for ent in _durations(sentence):
+        before = source[max(sentence.start_char, ent.start_char - 90) : ent.start_char]
+        after = source[ent.end_char : ent.end_char + 40]
+        if _NOTICE_AFTER.search(after) or _NOTICE_BEFORE.search(before):
+            return ent
+    return None
+
+
+def find_renewal(text: ContractText, doc: Doc) -> RenewalFindings:
+    """Renewal mechanics from the first sentence that renews the term, with evidence."""
+    found = RenewalFindings()
+    sentences = list(doc.sents)
+    source = text.text
+    for index, sentence in enumerate(sentences):
+        if not _RENEWAL_SENTENCE.search(sentence.text):
+            continue
+        lowered = sentence.text.lower()
+        if "term" not in lowered and "agreement" not in lowered and "period" not in lowered:
+            continue
+        automatic = bool(_AUTOMATIC.search(sentence.text)) or (
+            bool(_UNLESS_NOTICE.search(sentence.text)) and "renew" in lowered
+        )
+        optional = bool(_OPTIONAL.search(sentence.text)) and not automatic
+        term = _renewal_term(source, sentence)
+        if not automatic and not (optional and term):
+            continue
+        found.auto_renews = automatic
+        found.renewal_term = term
+        found.evidence = text.evidence(sentence.start_char, sentence.end_char)
+        for neighbour in sentences[index : index + 1 + _NEIGHBOUR_SENTENCES]:
+            notice = _notice_period(source, neighbour)
+            if notice is not None:
+                found.notice_period = parse_duration(notice.text)
+                found.notice_evidence = text.evidence(neighbour.start_char, neighbour.end_char)
+                break
+        if automatic:
+            break
+    if found.auto_renews and found.renewal_term is None:
+        found.warnings.append("contract auto-renews but the renewal term is not stated")
+    if found.auto_renews and found.notice_period is None:
+        found.warnings.append("contract auto-renews but no notice period to stop it was found")
+    return found
