@@ -1,0 +1,54 @@
+# contract-intel — two commands on a fresh machine: `make demo` and `make test`.
+# Only Python 3.11, pip and make are assumed; the venv is built from requirements.lock.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+DEMO_HOME ?= demo-data
+PACKAGES := schemas extractors portfolio alerts flows contracts bench
+
+.PHONY: demo test lint typecheck unit venv lock clean fixtures accuracy
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+demo: $(STAMP)
+	@rm -rf $(DEMO_HOME)
+	@echo "== ingest fixtures/contracts/ into a fresh portfolio ($(DEMO_HOME)/portfolio.db)"
+	$(BIN)/contracts ingest fixtures/contracts --home $(DEMO_HOME)
+	@echo; echo "== extracted records"
+	$(BIN)/contracts list --home $(DEMO_HOME)
+	@echo; echo '== clause search: "service credit"'
+	$(BIN)/contracts search '"service credit"' --limit 5 --home $(DEMO_HOME)
+	@echo; echo "== upcoming notice deadlines (next 365 days)"
+	$(BIN)/contracts renewals --within 365 --home $(DEMO_HOME)
+	@echo; echo "Try: $(BIN)/contracts show msa_sla_exhibit.pdf --home $(DEMO_HOME)"
+
+test: $(STAMP) lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy $(PACKAGES)
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+fixtures: $(STAMP)
+	$(BIN)/python fixtures/contracts/generate.py
+
+# Re-pin the working set after changing dependencies in pyproject.toml.
+lock: $(STAMP)
+	$(BIN)/python -m pip freeze --all --exclude-editable | grep -v '^pip==' > requirements.lock
+
+clean:
+	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The `contracts` command and the settings every surface shares."""

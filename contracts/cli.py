@@ -1,0 +1,237 @@
+"""The `contracts` command: ingest, extract, search, show, renewals.
+
+Thin by design: each command parses its options, calls the flow/portfolio/extractor
+that does the work, and hands the result to `contracts.render`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from contracts import render
+from contracts.settings import Settings, load_settings
+from schemas import ClauseType
+
+app = typer.Typer(
+    help="Contract intelligence: extract parties, terms, renewal deadlines, SLAs and penalties "
+    "from contract PDFs, and search them across your portfolio.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+StoreOption = Annotated[
+    str | None, typer.Option("--store", help="portfolio file or URL (default: HOME/portfolio.db)")
+]
+HomeOption = Annotated[
+    Path | None, typer.Option("--home", envvar="CONTRACTS_HOME", help="data directory")
+]
+TodayOption = Annotated[
+    str | None, typer.Option("--today", help="treat this date (YYYY-MM-DD) as today")
+]
+
+
+class OutputFormat(StrEnum):
+    json = "json"
+    jsonl = "jsonl"
+    table = "table"
+
+
+def _settings(home: Path | None, store: str | None) -> Settings:
+    return load_settings(home=home, store=store)
+
+
+def _today(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date like 2026-11-21", param_hint="--today")
+
+
+def _quiet_prefect() -> None:
+    """Prefect's per-task INFO lines drown the summary a terminal user wants to read."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="contract PDFs or folders of them")],
+    home: HomeOption = None,
+    store: StoreOption = None,
+    workers: Annotated[int, typer.Option(help="extraction processes (0 = one per core)")] = 0,
+    today: TodayOption = None,
+    json_out: Annotated[bool, typer.Option("--json", help="print the run report as JSON")] = False,
+) -> None:
+    """Extract contracts and add them to the portfolio (a Prefect flow run)."""
+    _quiet_prefect()
+    from flows.ingest import FileStatus
+    from flows.ingest import ingest as ingest_flow
+
+    settings = _settings(home, store)
+    settings.home.mkdir(parents=True, exist_ok=True)
+    report = ingest_flow(
+        paths=[str(p) for p in paths], store=settings.store_url,
+        workers=workers or settings.workers, today=_today(today) if today else None,
+        text_layer=settings.text_layer, show_progress=not json_out and sys.stderr.isatty(),
+    )
+    if json_out:
+        out.print_json(report.model_dump_json())
+    else:
+        render.ingest_report(out, report)
+    if report.count(FileStatus.failed):
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="contract PDFs")],
+    output: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.json,
+    today: TodayOption = None,
+    text_layer: Annotated[str, typer.Option(help="pdfium (fast) or pdfplumber")] = "pdfium",
+) -> None:
+    """Extract records without storing them (JSON contract on stdout, errors on stderr)."""
+    from extractors.batch import ExtractionJob, extract_job
+    from extractors.pipeline import file_sha256
+
+    failed = 0
+    records = []
+    as_of = _today(today)
+    for path in files:
+        if not path.is_file():
+            err.print(f"[red]error[/]: {path}: no such file")
+            failed += 1
+            continue
+        job = ExtractionJob(path=path, record_id=file_sha256(path), source=str(path))
+        result = extract_job(job, as_of, text_layer)
+        if result.record is None:
+            err.print(f"[red]error[/]: {path}: {result.reason}: {result.message}")
+            failed += 1
+            continue
+        if output is OutputFormat.jsonl:
+            sys.stdout.write(result.record.model_dump_json() + "\n")
+            sys.stdout.flush()
+        elif output is OutputFormat.table:
+            render.record_summary(out, result.record)
+        else:
+            records.append(json.loads(result.record.model_dump_json()))
+    if output is OutputFormat.json and records:
+        sys.stdout.write(json.dumps(records[0] if len(files) == 1 else records, indent=2) + "\n")
+    if failed:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='words, "phrases", OR, NOT, prefix*')],
+    clause_type: Annotated[ClauseType | None, typer.Option("--type", help="clause type")] = None,
+    party: Annotated[str | None, typer.Option(help="party name (substring)")] = None,
+    law: Annotated[str | None, typer.Option("--law", help="governing law")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 10,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+    home: HomeOption = None,
+    store: StoreOption = None,
+) -> None:
+    """BM25-ranked clause search across the portfolio, with highlighted snippets."""
+    from portfolio import ClauseQuery, Highlight, QuerySyntaxError, open_portfolio
+
+    settings = _settings(home, store)
+    request = ClauseQuery(text=query, clause_type=clause_type, party=party, governing_law=law,
+                          limit=limit, offset=offset)
+    with open_portfolio(settings.store_url) as portfolio:
+        try:
+            result = portfolio.search(request, Highlight(start="\x01", end="\x02"))
+        except QuerySyntaxError as exc:
+            err.print(f"[red]error[/]: {exc}")
+            raise typer.Exit(code=2) from exc
+    if json_out:
+        out.print_json(result.model_dump_json())
+    else:
+        render.search_result(out, result)
+
+
+@app.command()
+def show(
+    id_or_filename: Annotated[str, typer.Argument(help="record id (or prefix) or file name")],
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+    home: HomeOption = None,
+    store: StoreOption = None,
+) -> None:
+    """The whole record, every value with its evidence (page + quote)."""
+    from portfolio import open_portfolio
+
+    settings = _settings(home, store)
+    with open_portfolio(settings.store_url) as portfolio:
+        matches = portfolio.find(id_or_filename)
+    if not matches:
+        err.print(f"[red]error[/]: no contract matches {id_or_filename!r}")
+        raise typer.Exit(code=1)
+    if len(matches) > 1:
+        err.print(f"[yellow]{len(matches)} contracts match {id_or_filename!r}; be more specific:")
+        for record in matches:
+            err.print(f"  {record.id[:12]}  {record.filename}  {record.title or ''}")
+        raise typer.Exit(code=1)
+    if json_out:
+        out.print_json(matches[0].model_dump_json())
+    else:
+        render.record_detail(out, matches[0])
+
+
+@app.command(name="list")
+def list_records(
+    json_out: Annotated[bool, typer.Option("--json", help="one JSON record per line")] = False,
+    home: HomeOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Every contract in the portfolio: parties, dates, renewal and notice deadline."""
+    from portfolio import open_portfolio
+
+    settings = _settings(home, store)
+    with open_portfolio(settings.store_url) as portfolio:
+        records = sorted(portfolio.records(), key=lambda r: (r.title or r.filename).lower())
+    for record in records:
+        if json_out:
+            sys.stdout.write(record.model_dump_json() + "\n")
+        else:
+            render.record_summary(out, record)
+            out.print()
+    if not records and not json_out:
+        out.print("the portfolio is empty: add contracts with `contracts ingest PATH`")
+
+
+@app.command()
+def renewals(
+    within: Annotated[int, typer.Option(help="days ahead to look")] = 90,
+    today: TodayOption = None,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+    home: HomeOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Upcoming notice deadlines and expirations, soonest first (rolling renewals applied)."""
+    from portfolio import open_portfolio
+
+    settings = _settings(home, store)
+    as_of = _today(today)
+    with open_portfolio(settings.store_url) as portfolio:
+        rows = portfolio.upcoming_deadlines(as_of, within)
+    if json_out:
+        out.print_json(json.dumps([json.loads(row.model_dump_json()) for row in rows]))
+    else:
+        render.deadlines(out, rows, as_of, within)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

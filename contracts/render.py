@@ -1,0 +1,184 @@
+"""Terminal rendering of records, search hits, deadlines and ingest reports (rich)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from schemas import ContractRecord, Evidence
+
+if TYPE_CHECKING:
+    from flows.ingest import IngestReport
+    from portfolio import DeadlineRow, SearchResult
+
+_STATUS_STYLE = {"added": "green", "replaced": "cyan", "unchanged": "dim",
+                 "duplicate": "dim", "failed": "red"}
+
+
+def _evidence(evidence: Evidence | None, width: int = 110) -> str:
+    if evidence is None:
+        return ""
+    quote = evidence.text if len(evidence.text) <= width else evidence.text[: width - 1] + "…"
+    return f"[dim]p.{evidence.page}[/] [italic]“{escape(quote)}”[/]"
+
+
+def _date(value: date | None) -> str:
+    return value.isoformat() if value else "—"
+
+
+def renewal_line(record: ContractRecord) -> str:
+    renewal = record.renewal
+    if record.perpetual and renewal.evergreen:
+        return "evergreen (runs until terminated on notice)"
+    if record.perpetual:
+        return "perpetual"
+    if renewal.auto_renews:
+        parts = ["auto-renews"]
+        if renewal.renewal_term:
+            parts.append(f"for {renewal.renewal_term}")
+        if renewal.notice_period:
+            parts.append(f"unless {renewal.notice_period}' notice")
+        if renewal.notice_deadline:
+            parts.append(f"→ notice deadline {renewal.notice_deadline.isoformat()}")
+        return " ".join(parts)
+    if record.expiration_date:
+        return f"expires {record.expiration_date.isoformat()} (no auto-renewal)"
+    return "term not found"
+
+
+def record_summary(console: Console, record: ContractRecord) -> None:
+    parties = "; ".join(
+        f"{p.name}" + (f" ({p.role})" if p.role else "") for p in record.parties
+    ) or "—"
+    console.print(
+        f"[bold]{escape(record.title or record.filename)}[/]  [dim]{escape(record.filename)}"
+        f" · {record.pages} pages · {record.id[:12]}[/]\n"
+        f"  parties   {escape(parties)}\n"
+        f"  dates     agreement {_date(record.agreement_date)} · effective "
+        f"{_date(record.effective_date)} · expires {_date(record.expiration_date)}"
+        f"{' · term ' + str(record.initial_term) if record.initial_term else ''}\n"
+        f"  renewal   {escape(renewal_line(record))}\n"
+        f"  law       {escape(record.governing_law or '—')} · {len(record.sla)} SLA commitments"
+        f" · {len(record.penalties)} penalty terms · {len(record.clauses)} clauses"
+    )
+
+
+def record_detail(console: Console, record: ContractRecord) -> None:
+    record_summary(console, record)
+    fields = Table(title="Values and evidence", show_lines=False, expand=True)
+    fields.add_column("field", style="bold", no_wrap=True)
+    fields.add_column("value")
+    fields.add_column("evidence (page, quote)")
+    ev = record.evidence
+    fields.add_row("title", escape(record.title or "—"), _evidence(ev.title))
+    for party in record.parties:
+        label = f"party ({party.role})" if party.role else "party"
+        aliases = f" aka {', '.join(party.aliases)}" if party.aliases else ""
+        fields.add_row(label, escape(party.name + aliases), _evidence(party.evidence))
+    fields.add_row("agreement date", _date(record.agreement_date), _evidence(ev.agreement_date))
+    fields.add_row("effective date", _date(record.effective_date), _evidence(ev.effective_date))
+    fields.add_row("initial term", str(record.initial_term or "—"), _evidence(ev.initial_term))
+    expiry = "perpetual" if record.perpetual else _date(record.expiration_date)
+    fields.add_row("expiration", expiry, _evidence(ev.expiration_date))
+    fields.add_row("renewal", escape(renewal_line(record)), _evidence(record.renewal.evidence))
+    fields.add_row("notice period", str(record.renewal.notice_period or "—"),
+                   _evidence(record.renewal.notice_evidence))
+    fields.add_row("current term end", _date(record.renewal.current_term_end), "")
+    fields.add_row("governing law", escape(record.governing_law or "—"),
+                   _evidence(ev.governing_law))
+    for sla in record.sla:
+        what = f"{sla.metric.value} {sla.target:g} {sla.unit}"
+        extra = ", ".join(x for x in (sla.severity, f"per {sla.window}" if sla.window else None) if x)
+        fields.add_row("SLA", escape(what + (f" ({extra})" if extra else "")), _evidence(sla.evidence))
+    for penalty in record.penalties:
+        what = penalty.kind.value
+        if penalty.amount is not None:
+            what += f" {penalty.amount:g} {penalty.unit or ''}"
+        if penalty.trigger:
+            what += f" when {penalty.trigger}"
+        if penalty.cap:
+            what += f" (cap {penalty.cap.amount:g} {penalty.cap.unit})"
+        fields.add_row("penalty", escape(what), _evidence(penalty.evidence))
+    console.print(fields)
+    clauses = Table(title=f"{len(record.clauses)} clauses", expand=True)
+    for column in ("page", "type", "heading"):
+        clauses.add_column(column)
+    for clause in record.clauses:
+        clauses.add_row(str(clause.page), clause.type.value, escape(clause.heading or "(preamble)"))
+    console.print(clauses)
+    if record.warnings:
+        console.print(Panel("\n".join(escape(w) for w in record.warnings), title="warnings",
+                            border_style="yellow"))
+
+
+def _highlighted(snippet: str) -> str:
+    """Snippet with \\x01…\\x02 match markers turned into rich styling, text escaped."""
+    return escape(snippet).replace("\x01", "[bold black on yellow]").replace("\x02", "[/]")
+
+
+def search_result(console: Console, result: SearchResult) -> None:
+    if not result.hits:
+        console.print(f"no clause matches {escape(result.query.text)!r}")
+        return
+    first = result.query.offset + 1
+    console.print(f"[bold]{result.total}[/] clauses match; showing {first}–"
+                  f"{result.query.offset + len(result.hits)}\n")
+    for rank, hit in enumerate(result.hits, start=first):
+        console.print(
+            f"[bold]{rank}. {escape(hit.title or hit.filename)}[/] [dim]— "
+            f"{escape('; '.join(hit.parties))} · {escape(hit.filename)} · page {hit.page} · "
+            f"{hit.clause_type.value}{' · ' + escape(hit.heading) if hit.heading else ''}[/]"
+        )
+        console.print("   " + _highlighted(" ".join(hit.snippet.split())) + "\n")
+
+
+def deadlines(console: Console, rows: list[DeadlineRow], today: date, within: int) -> None:
+    if not rows:
+        console.print(f"no notice deadlines or expirations in the {within} days from "
+                      f"{today.isoformat()}")
+        return
+    table = Table(title=f"Deadlines within {within} days of {today.isoformat()}", expand=True)
+    for column in ("act by", "days", "kind", "contract", "counterparty", "term end", "renews for",
+                   "notice"):
+        table.add_column(column)
+    for row in rows:
+        style = "bold red" if row.days_left <= 14 else "yellow" if row.days_left <= 30 else ""
+        table.add_row(
+            row.due_date.isoformat(), str(row.days_left),
+            "notice deadline" if row.kind.value == "notice_deadline" else row.kind.value,
+            escape(row.title or row.filename), escape(row.counterparty or "—"),
+            row.current_term_end.isoformat(), str(row.renewal_term or "—"),
+            str(row.notice_period or "—"), style=style,
+        )
+    console.print(table)
+
+
+def ingest_report(console: Console, report: IngestReport) -> None:
+    table = Table(title="Ingest summary", expand=True)
+    for column in ("file", "status", "title", "parties", "notice deadline", "note"):
+        table.add_column(column)
+    for o in report.outcomes:
+        note = f"{o.reason}: {o.message}" if o.reason else "; ".join(o.warnings[:2])
+        style = _STATUS_STYLE.get(o.status.value, "")
+        table.add_row(
+            escape(o.path.rsplit("/", 1)[-1]), f"[{style}]{o.status.value}[/]" if style else
+            o.status.value, escape(o.title or ""), escape("; ".join(o.parties)),
+            _date(o.notice_deadline) if o.notice_deadline else "", escape(note),
+        )
+    console.print(table)
+    counts = ", ".join(
+        f"{n} {status}" for status in ("added", "replaced", "unchanged", "duplicate", "failed")
+        if (n := sum(1 for o in report.outcomes if o.status.value == status))
+    )
+    rate = report.pages / report.seconds if report.seconds else 0.0
+    console.print(f"{len(report.outcomes)} files: {counts} · {report.pages} pages in "
+                  f"{report.seconds:.1f} s ({rate:.0f} pages/s)")
+    for o in report.outcomes:
+        if o.status.value == "failed":
+            console.print(f"[red]✗ {escape(o.path)}[/]: {escape(o.reason or '')} — "
+                          f"{escape(o.message or '')}\n  hint: {escape(o.hint or '')}")

@@ -1,0 +1,87 @@
+"""Settings from `CONTRACTS_*` environment variables and an optional `contracts.toml`.
+
+Precedence: explicit arguments > environment > `contracts.toml` (in the working
+directory, or the file named by `CONTRACTS_CONFIG`) > defaults. The data directory
+(`CONTRACTS_HOME`, default `./contracts-data`) holds `inbox/`, `archive/`, `failed/`
+and the embedded `portfolio.db`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_LEAD_DAYS = (90, 60, 30, 14, 7, 1)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CONTRACTS_", extra="ignore")
+
+    home: Path = Field(default=Path("contracts-data"), description="data directory")
+    store: str | None = Field(
+        default=None, description="portfolio URL; default: the SQLite file HOME/portfolio.db"
+    )
+    es_url: str | None = None
+    alert_lead_days: Annotated[list[int], NoDecode] = Field(default_factory=lambda: list(DEFAULT_LEAD_DAYS))
+    notify_urls: Annotated[list[str], NoDecode] = Field(default_factory=list, description="apprise URLs")
+    watch_poll_seconds: float | None = None
+    workers: int = Field(default=0, description="extraction processes; 0 = one per core")
+    text_layer: str = "pdfium"
+
+    @field_validator("alert_lead_days", "notify_urls", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        """`CONTRACTS_NOTIFY_URLS=a,b` as well as a JSON/TOML list."""
+        if isinstance(value, str):
+            if value.strip().startswith("["):
+                return json.loads(value)
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = Path(os.environ.get("CONTRACTS_CONFIG", "contracts.toml"))
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=toml_file),
+        )
+
+    @property
+    def store_url(self) -> str:
+        return self.store or str(self.home / "portfolio.db")
+
+    @property
+    def inbox(self) -> Path:
+        return self.home / "inbox"
+
+    @property
+    def archive(self) -> Path:
+        return self.home / "archive"
+
+    @property
+    def failed(self) -> Path:
+        return self.home / "failed"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings with explicit overrides (None values are ignored)."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]

@@ -1,0 +1,153 @@
+"""One contract PDF in, one validated `ContractRecord` out.
+
+This module only wires the field extractors together and does the date arithmetic
+the record needs; each field family lives in its own module (a party name comes from
+`extractors.parties`, the notice period from `extractors.renewal`, ...).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+from extractors.clauses import segment_clauses
+from extractors.dates import find_agreement_dates
+from extractors.document import ContractText
+from extractors.governing_law import find_governing_law
+from extractors.nlp import parse
+from extractors.parties import find_parties
+from extractors.pdf import read_contract_text
+from extractors.penalties import find_penalties
+from extractors.renewal import RenewalFindings, find_renewal
+from extractors.sla import find_sla_commitments
+from extractors.term import TermFindings, find_term
+from extractors.title import find_title
+from schemas import ContractRecord, FieldEvidence, Renewal
+from schemas.terms import roll_forward, term_end
+
+EXTRACTOR_VERSION = "0.1.0"
+
+DAY_FIRST_JURISDICTIONS = frozenset(
+    {"England and Wales", "Scotland", "Northern Ireland", "Ireland", "Australia", "New Zealand",
+     "India", "Singapore", "Hong Kong", "South Africa", "Germany", "France", "Israel"}
+)
+"""Numeric dates in contracts under these laws are read day-first (01/03/2024 = 1 March)."""
+
+_CHUNK = 1 << 20
+
+
+def file_sha256(path: str | Path) -> str:
+    """The record id: sha256 of the file bytes (duplicates are found by content, not name)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def extract_record(
+    path: str | Path,
+    *,
+    source: str | None = None,
+    today: date | None = None,
+    text_layer: str = "pdfium",
+) -> ContractRecord:
+    """Read and extract one contract file. Raises `ContractError` for unreadable files."""
+    path = Path(path)
+    text = read_contract_text(path, text_layer=text_layer)
+    return extract_from_text(
+        text, record_id=file_sha256(path), source=source or str(path), today=today
+    )
+
+
+def extract_from_text(
+    text: ContractText, *, record_id: str, source: str, today: date | None = None
+) -> ContractRecord:
+    """Build the record from already-read text (pure apart from the clock default)."""
+    today = today or date.today()
+    doc: Doc = parse(text.text)
+    warnings = list(text.warnings)
+    law = find_governing_law(text)
+    day_first = law is not None and law.jurisdiction in DAY_FIRST_JURISDICTIONS
+    dates = find_agreement_dates(text, doc, day_first=day_first)
+    term = find_term(text, doc, day_first=day_first)
+    renewal_found = find_renewal(text, doc)
+    title, title_evidence = find_title(text)
+    warnings += dates.warnings + term.warnings + renewal_found.warnings
+
+    start = dates.effective_date or dates.agreement_date
+    expiration = term.expiration_date
+    if expiration is None and term.initial_term is not None:
+        if start is not None:
+            expiration = term_end(start, term.initial_term)
+            warnings.append(
+                f"expiration date computed from {start.isoformat()} + {term.initial_term}"
+            )
+        else:
+            warnings.append("initial term stated but no start date found; expiration unknown")
+    renewal = _renewal(renewal_found, term, expiration, today, warnings)
+
+    return ContractRecord(
+        id=record_id,
+        source=source,
+        filename=text.path.name,
+        pages=text.page_count,
+        title=title,
+        parties=find_parties(text, doc),
+        agreement_date=dates.agreement_date,
+        effective_date=dates.effective_date,
+        expiration_date=expiration,
+        perpetual=term.perpetual and expiration is None,
+        initial_term=term.initial_term,
+        renewal=renewal,
+        governing_law=law.jurisdiction if law else None,
+        sla=find_sla_commitments(text, doc),
+        penalties=find_penalties(text, doc),
+        clauses=segment_clauses(text),
+        evidence=FieldEvidence(
+            title=title_evidence,
+            agreement_date=dates.agreement_evidence,
+            effective_date=dates.effective_evidence,
+            expiration_date=term.expiration_evidence or term.initial_term_evidence
+            or term.no_end_evidence,
+            initial_term=term.initial_term_evidence,
+            governing_law=law.evidence if law else None,
+        ),
+        warnings=_unique(warnings),
+        extractor_version=EXTRACTOR_VERSION,
+    )
+
+
+def _renewal(
+    found: RenewalFindings,
+    term: TermFindings,
+    expiration: date | None,
+    today: date,
+    warnings: list[str],
+) -> Renewal:
+    """Renewal block with the current term end and notice deadline as of `today`."""
+    renewal = Renewal(
+        auto_renews=found.auto_renews,
+        renewal_term=found.renewal_term,
+        notice_period=found.notice_period,
+        evergreen=term.evergreen and expiration is None,
+        evidence=found.evidence,
+        notice_evidence=found.notice_evidence,
+    )
+    if expiration is None:
+        if found.auto_renews and not term.evergreen:
+            warnings.append("contract auto-renews but its term end is unknown; no notice deadline")
+        return renewal
+    rolling = found.renewal_term if found.auto_renews else None
+    position = roll_forward(expiration, rolling, found.notice_period if found.auto_renews else None,
+                            today)
+    renewal.current_term_end = position.current_term_end
+    renewal.notice_deadline = position.notice_deadline
+    return renewal
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
