@@ -1,0 +1,147 @@
+"""The `Portfolio` interface: every store of contract records (SQLite, Elasticsearch) is one.
+
+Small on purpose: records go in whole and come out whole (`ContractRecord`, keyed by the
+sha256 of the file), clauses are searchable, deadlines are computed from the records, and
+a ledger remembers which alerts went out. Each backend is its own module; callers get one
+from `portfolio.open_portfolio(url)` and never import a backend directly.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from types import TracebackType
+from typing import Self
+
+from portfolio.models import (
+    AddOutcome,
+    AlertEntry,
+    ClauseQuery,
+    DeadlineRow,
+    Highlight,
+    SearchResult,
+    TermStatus,
+)
+from portfolio.renewals import term_status, upcoming_deadlines
+from schemas.record import ContractRecord
+
+
+class Portfolio(ABC):
+    """A store of contract records with clause search, deadlines and an alert ledger."""
+
+    # --- records -----------------------------------------------------------------------
+
+    @abstractmethod
+    def add(self, record: ContractRecord) -> AddOutcome:
+        """Store `record`; idempotent by `record.id`.
+
+        An identical record already stored is left alone (`unchanged`); a different record
+        with the same id (re-extracted with a newer extractor) replaces the old one and its
+        clauses atomically (`replaced`).
+        """
+
+    @abstractmethod
+    def add_many(self, records: Iterable[ContractRecord]) -> list[AddOutcome]:
+        """`add` for each record, all in one write (all or nothing), outcomes in order."""
+
+    @abstractmethod
+    def get(self, record_id: str) -> ContractRecord | None:
+        """The record with exactly this id, or None."""
+
+    @abstractmethod
+    def find(self, id_prefix_or_filename: str) -> list[ContractRecord]:
+        """Records a person means by this string, first kind of match that finds any.
+
+        In order: the exact id; an id prefix of 6 or more hex digits (several records
+        when the prefix is ambiguous); the file name, case-insensitively (a path is
+        reduced to its name); a case-insensitive substring of the file name.
+        """
+
+    @abstractmethod
+    def count(self) -> int:
+        """Number of records stored."""
+
+    @abstractmethod
+    def records(self) -> Iterator[ContractRecord]:
+        """Every record, in id order, fetched in batches (safe to write while iterating)."""
+
+    @abstractmethod
+    def remove(self, record_id: str) -> bool:
+        """Delete the record and its clauses; False if there was no such record."""
+
+    @abstractmethod
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        """The subset of `ids` already stored (ingest skips those files)."""
+
+    # --- search --------------------------------------------------------------------------
+
+    @abstractmethod
+    def search(self, query: ClauseQuery, highlight: Highlight | None = None) -> SearchResult:
+        """Clauses matching `query`, best first, one page (`limit`/`offset`), with `total`.
+
+        Raises `QuerySyntaxError` when the text has nothing searchable in it.
+        """
+
+    # --- renewals ------------------------------------------------------------------------
+
+    def term_status(self, record: ContractRecord, today: date) -> TermStatus:
+        """Where `record`'s term stands as of `today` (see `portfolio.renewals`)."""
+        return term_status(record, today)
+
+    def upcoming_deadlines(
+        self, today: date, within_days: int, own_roles: frozenset[str] = frozenset()
+    ) -> list[DeadlineRow]:
+        """Notice deadlines and expirations due in [today, today + within_days], soonest first.
+
+        `own_roles` (lower case, e.g. {"customer"}) names our side of each contract, so
+        the row shows the other party as the counterparty; without it, the first party.
+        Backends may override this to pre-filter in the store; the result must not change.
+        """
+        return upcoming_deadlines(self.records(), today, within_days, own_roles)
+
+    # --- alert ledger --------------------------------------------------------------------
+
+    @abstractmethod
+    def alert_already_sent(self, key: str) -> bool:
+        """True if an alert with this key was recorded."""
+
+    @abstractmethod
+    def record_alert(
+        self,
+        key: str,
+        record_id: str,
+        deadline: date,
+        lead_days: int,
+        channel: str,
+        sent_at: datetime,
+    ) -> bool:
+        """Remember that an alert went out; False (and nothing stored) if `key` exists.
+
+        The key makes alerts once-only even when two runs race: only one insert wins.
+        Ledger entries outlive replacing or removing the record they were about.
+        """
+
+    @abstractmethod
+    def alerts_for(self, record_id: str) -> list[AlertEntry]:
+        """Alerts sent about one record, oldest first."""
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection; the instance is unusable afterwards."""
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,315 @@
+"""The embedded portfolio: one SQLite file, FTS5 clause search, WAL for concurrent readers.
+
+The `records.record_json` column is the source of truth (`get` validates it back into a
+`ContractRecord`); the other columns and the `parties`/`clauses` tables are derived from it
+on every write, for filtering and search. Schema and migrations: `portfolio.sqlite_schema`.
+
+Concurrency: one connection per instance, guarded by a lock, so an instance may be shared
+between threads but runs their calls one at a time. For parallel work open one instance
+per thread or process on the same file: WAL lets readers read while one writer writes,
+`busy_timeout` makes a second writer wait for the first instead of failing, and writes take
+the lock up front (`BEGIN IMMEDIATE`) so two writers never deadlock upgrading a read.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from portfolio.base import Portfolio
+from portfolio.models import (
+    AddOutcome,
+    AlertEntry,
+    ClauseQuery,
+    DeadlineRow,
+    Highlight,
+    SearchResult,
+)
+from portfolio.query import fold
+from portfolio.renewals import upcoming_deadlines
+from portfolio.sqlite_schema import migrate
+from portfolio.sqlite_search import run_search
+from schemas.record import ContractRecord, Party
+
+BATCH = 500
+"""Rows per batch when iterating records or looking up many ids (bounded memory/params)."""
+
+_HEX = frozenset("0123456789abcdef")
+MIN_ID_PREFIX = 6
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _record_columns(record: ContractRecord, record_json: str) -> tuple[object, ...]:
+    return (
+        record.filename,
+        record.source,
+        record.title,
+        record.governing_law,
+        _iso(record.agreement_date),
+        _iso(record.effective_date),
+        _iso(record.expiration_date),
+        int(record.perpetual),
+        int(record.renewal.auto_renews),
+        int(record.renewal.evergreen),
+        record_json,
+    )
+
+
+def _party_match_text(party: Party) -> str:
+    """Folded name and aliases, separated by a character no search text contains."""
+    return "\x1f".join(fold(n) for n in [party.name, *party.aliases])
+
+
+class SqlitePortfolio(Portfolio):
+    """A portfolio in one SQLite database file (created, with its folder, if missing)."""
+
+    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        in_memory = str(path) == ":memory:"
+        if not in_memory:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(
+            str(path), timeout=timeout, isolation_level=None, check_same_thread=False
+        )
+        try:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            if not in_memory:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                self._conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL
+            self.migrations_applied: list[int] = migrate(self._conn)
+            """Migrations this instance applied on opening (empty when the file was current)."""
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def __repr__(self) -> str:
+        return f"SqlitePortfolio({str(self.path)!r})"
+
+    # --- transactions --------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._conn.execute(begin)
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:  # SQLite may have rolled back already
+                    self._conn.execute("ROLLBACK")
+                raise
+
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A write transaction holding the database's write lock from the start."""
+        return self._transaction("BEGIN IMMEDIATE")
+
+    def _read(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A read transaction: several statements see one consistent snapshot."""
+        return self._transaction("BEGIN")
+
+    # --- records -------------------------------------------------------------------------
+
+    def add(self, record: ContractRecord) -> AddOutcome:
+        with self._write() as conn:
+            return _store(conn, record)
+
+    def add_many(self, records: Iterable[ContractRecord]) -> list[AddOutcome]:
+        with self._write() as conn:
+            return [_store(conn, record) for record in records]
+
+    def get(self, record_id: str) -> ContractRecord | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT record_json FROM records WHERE id = ?", (record_id,)
+            ).fetchone()
+        return ContractRecord.model_validate_json(row[0]) if row else None
+
+    def find(self, id_prefix_or_filename: str) -> list[ContractRecord]:
+        text = id_prefix_or_filename.strip()
+        if not text:
+            return []
+        lowered = text.lower()
+        queries: list[tuple[str, tuple[str, ...]]] = []
+        if len(lowered) >= MIN_ID_PREFIX and set(lowered) <= _HEX:
+            queries.append(("id >= ? AND id < ?", (lowered, lowered + "g")))
+        name = text.replace("\\", "/").rsplit("/", 1)[-1]
+        queries.append(("filename = ? COLLATE NOCASE", (name,)))
+        queries.append(("instr(lower(filename), lower(?)) > 0", (name,)))
+        with self._read() as conn:
+            for where, params in queries:
+                rows = conn.execute(
+                    f"SELECT record_json FROM records WHERE {where} ORDER BY filename, id",
+                    params,
+                ).fetchall()
+                if rows:
+                    return [ContractRecord.model_validate_json(r[0]) for r in rows]
+        return []
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("SELECT count(*) FROM records").fetchone()[0])
+
+    def records(self) -> Iterator[ContractRecord]:
+        return self._iter_records("1")
+
+    def _iter_records(self, where: str) -> Iterator[ContractRecord]:
+        """Records matching a fixed SQL condition, in id order, `BATCH` at a time."""
+        last = ""
+        while True:
+            with self._lock:
+                rows = self._conn.execute(
+                    f"SELECT id, record_json FROM records WHERE id > ? AND ({where})"
+                    " ORDER BY id LIMIT ?",
+                    (last, BATCH),
+                ).fetchall()
+            for _, record_json in rows:
+                yield ContractRecord.model_validate_json(record_json)
+            if len(rows) < BATCH:
+                return
+            last = rows[-1][0]
+
+    def remove(self, record_id: str) -> bool:
+        with self._write() as conn:
+            # clauses and parties go by ON DELETE CASCADE; the triggers clean the FTS index
+            return conn.execute("DELETE FROM records WHERE id = ?", (record_id,)).rowcount > 0
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        wanted = list(dict.fromkeys(ids))
+        found: set[str] = set()
+        with self._read() as conn:
+            for i in range(0, len(wanted), BATCH):
+                chunk = wanted[i : i + BATCH]
+                marks = ",".join("?" * len(chunk))
+                rows = conn.execute(f"SELECT id FROM records WHERE id IN ({marks})", chunk)
+                found.update(r[0] for r in rows)
+        return found
+
+    # --- search and renewals ---------------------------------------------------------
+
+    def search(self, query: ClauseQuery, highlight: Highlight | None = None) -> SearchResult:
+        with self._read() as conn:
+            return run_search(conn, query, highlight or Highlight())
+
+    def upcoming_deadlines(
+        self, today: date, within_days: int, own_roles: frozenset[str] = frozenset()
+    ) -> list[DeadlineRow]:
+        dated = self._iter_records("perpetual = 0 AND evergreen = 0")
+        return upcoming_deadlines(dated, today, within_days, own_roles)
+
+    # --- alert ledger --------------------------------------------------------------------
+
+    def alert_already_sent(self, key: str) -> bool:
+        with self._lock:
+            row = self._conn.execute("SELECT 1 FROM alerts WHERE key = ?", (key,)).fetchone()
+        return row is not None
+
+    def record_alert(
+        self,
+        key: str,
+        record_id: str,
+        deadline: date,
+        lead_days: int,
+        channel: str,
+        sent_at: datetime,
+    ) -> bool:
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO alerts (key, record_id, deadline, lead_days, channel, sent_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+                (key, record_id, deadline.isoformat(), lead_days, channel, sent_at.isoformat()),
+            )
+            return cursor.rowcount > 0
+
+    def alerts_for(self, record_id: str) -> list[AlertEntry]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT key, record_id, deadline, lead_days, channel, sent_at FROM alerts"
+                " WHERE record_id = ? ORDER BY sent_at, key",
+                (record_id,),
+            ).fetchall()
+        return [
+            AlertEntry(
+                key=key,
+                record_id=rid,
+                deadline=date.fromisoformat(deadline),
+                lead_days=lead_days,
+                channel=channel,
+                sent_at=datetime.fromisoformat(sent_at),
+            )
+            for key, rid, deadline, lead_days, channel, sent_at in rows
+        ]
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+# --- writing one record (inside the caller's transaction) ---------------------------------
+
+
+def _store(conn: sqlite3.Connection, record: ContractRecord) -> AddOutcome:
+    """Insert, keep or replace one record with its parties and clauses."""
+    record_json = record.model_dump_json()
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    row = conn.execute("SELECT record_json FROM records WHERE id = ?", (record.id,)).fetchone()
+    if row is None:
+        conn.execute(
+            "INSERT INTO records (filename, source, title, governing_law, agreement_date,"
+            " effective_date, expiration_date, perpetual, auto_renews, evergreen, record_json,"
+            " id, added_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*_record_columns(record, record_json), record.id, now, now),
+        )
+        outcome = AddOutcome.added
+    elif _same_record(row[0], record_json, record):
+        return AddOutcome.unchanged
+    else:
+        conn.execute(
+            "UPDATE records SET filename = ?, source = ?, title = ?, governing_law = ?,"
+            " agreement_date = ?, effective_date = ?, expiration_date = ?, perpetual = ?,"
+            " auto_renews = ?, evergreen = ?, record_json = ?, updated_at = ? WHERE id = ?",
+            (*_record_columns(record, record_json), now, record.id),
+        )
+        conn.execute("DELETE FROM clauses WHERE record_id = ?", (record.id,))
+        conn.execute("DELETE FROM parties WHERE record_id = ?", (record.id,))
+        outcome = AddOutcome.replaced
+    conn.executemany(
+        "INSERT INTO parties (record_id, ordinal, name, role, aliases, match_text)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (record.id, i, p.name, p.role, json.dumps(p.aliases), _party_match_text(p))
+            for i, p in enumerate(record.parties)
+        ],
+    )
+    conn.executemany(
+        'INSERT INTO clauses (record_id, ordinal, type, heading, page, start, "end", text)'
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (record.id, i, c.type.value, c.heading, c.page, c.start, c.end, c.text)
+            for i, c in enumerate(record.clauses)
+        ],
+    )
+    return outcome
+
+
+def _same_record(stored_json: str, new_json: str, record: ContractRecord) -> bool:
+    """Equal content, even if serialised differently (e.g. by an older schemas version)."""
+    if stored_json == new_json:
+        return True
+    try:
+        return ContractRecord.model_validate_json(stored_json) == record
+    except ValidationError:
+        return False

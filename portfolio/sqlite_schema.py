@@ -1,0 +1,151 @@
+"""The SQLite portfolio's schema and its migrations, applied in order, each exactly once.
+
+`schema_version` holds one row per applied migration. Opening a database applies the
+missing ones inside `BEGIN IMMEDIATE`, so two processes opening a new file at the same
+moment do not both create tables: the second waits, re-reads the version, finds nothing
+to do. A migration is a tuple of statements (not a script) because `executescript`
+would commit the surrounding transaction.
+
+Search uses two FTS5 indexes over the same `clauses` rows (external content, kept in
+step by triggers, so replacing or removing clauses can never leave index entries behind):
+
+* `clause_fts`, `porter unicode61`: the index searched and ranked ("credits" finds
+  "credit"; phrases still work because the query words are stemmed the same way);
+* `clause_words`, `unicode61` without stemming, `detail=none`: only its vocabulary is
+  read (`clause_words_vocab`), to expand a prefix such as `terminat*` into the real words
+  "terminate", "termination" that the stemmed index can match.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+from portfolio.errors import SchemaTooNew
+
+_V1: tuple[str, ...] = (
+    """CREATE TABLE records (
+        id TEXT PRIMARY KEY,
+        filename TEXT NOT NULL,
+        source TEXT NOT NULL,
+        title TEXT,
+        governing_law TEXT,
+        agreement_date TEXT,
+        effective_date TEXT,
+        expiration_date TEXT,
+        perpetual INTEGER NOT NULL,
+        auto_renews INTEGER NOT NULL,
+        evergreen INTEGER NOT NULL,
+        record_json TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX records_filename ON records (filename COLLATE NOCASE)",
+    "CREATE INDEX records_governing_law ON records (governing_law COLLATE NOCASE)",
+    """CREATE TABLE parties (
+        record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        role TEXT,
+        aliases TEXT NOT NULL,
+        match_text TEXT NOT NULL,
+        PRIMARY KEY (record_id, ordinal)
+    )""",
+    """CREATE TABLE clauses (
+        id INTEGER PRIMARY KEY,
+        record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        heading TEXT,
+        page INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        UNIQUE (record_id, ordinal)
+    )""",
+    "CREATE INDEX clauses_type ON clauses (type)",
+    """CREATE VIRTUAL TABLE clause_fts USING fts5 (
+        heading, text, content='clauses', content_rowid='id', tokenize='porter unicode61'
+    )""",
+    """CREATE VIRTUAL TABLE clause_words USING fts5 (
+        heading, text, content='clauses', content_rowid='id', tokenize='unicode61',
+        detail='none'
+    )""",
+    "CREATE VIRTUAL TABLE clause_words_vocab USING fts5vocab (clause_words, 'row')",
+    """CREATE TRIGGER clauses_after_insert AFTER INSERT ON clauses BEGIN
+        INSERT INTO clause_fts (rowid, heading, text) VALUES (new.id, new.heading, new.text);
+        INSERT INTO clause_words (rowid, heading, text) VALUES (new.id, new.heading, new.text);
+    END""",
+    """CREATE TRIGGER clauses_after_delete AFTER DELETE ON clauses BEGIN
+        INSERT INTO clause_fts (clause_fts, rowid, heading, text)
+            VALUES ('delete', old.id, old.heading, old.text);
+        INSERT INTO clause_words (clause_words, rowid, heading, text)
+            VALUES ('delete', old.id, old.heading, old.text);
+    END""",
+    """CREATE TRIGGER clauses_after_update AFTER UPDATE ON clauses BEGIN
+        INSERT INTO clause_fts (clause_fts, rowid, heading, text)
+            VALUES ('delete', old.id, old.heading, old.text);
+        INSERT INTO clause_words (clause_words, rowid, heading, text)
+            VALUES ('delete', old.id, old.heading, old.text);
+        INSERT INTO clause_fts (rowid, heading, text) VALUES (new.id, new.heading, new.text);
+        INSERT INTO clause_words (rowid, heading, text) VALUES (new.id, new.heading, new.text);
+    END""",
+    """CREATE TABLE alerts (
+        key TEXT PRIMARY KEY,
+        record_id TEXT NOT NULL,
+        deadline TEXT NOT NULL,
+        lead_days INTEGER NOT NULL,
+        channel TEXT NOT NULL,
+        sent_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX alerts_record ON alerts (record_id)",
+)
+"""Version 1: the initial schema. The alerts ledger has no foreign key on purpose: it is
+history, and must survive a record being replaced or removed (else re-adding the same file
+would send every alert again)."""
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+"""Migration N is `MIGRATIONS[N - 1]`. Append, never edit a released one."""
+
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The highest applied migration, 0 for a new database."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version"
+        " (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    row = conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+    return int(row[0])
+
+
+def migrate(conn: sqlite3.Connection) -> list[int]:
+    """Apply the missing migrations in one write transaction; the versions applied.
+
+    `conn` must be in autocommit mode (`isolation_level=None`).
+    """
+    if schema_version(conn) == LATEST_VERSION:  # the common case: no write lock taken
+        return []
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        current = schema_version(conn)
+        if current > LATEST_VERSION:
+            raise SchemaTooNew(
+                f"the portfolio database is at schema version {current}, but this program "
+                f"only knows up to {LATEST_VERSION}: upgrade contract-intel to open it"
+            )
+        applied: list[int] = []
+        for version in range(current + 1, LATEST_VERSION + 1):
+            for statement in MIGRATIONS[version - 1]:
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                (version, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+            applied.append(version)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return applied
