@@ -33,8 +33,9 @@ def _date(value: date | None) -> str:
 
 def renewal_line(record: ContractRecord) -> str:
     renewal = record.renewal
-    if record.perpetual and renewal.evergreen:
-        return "evergreen (runs until terminated on notice)"
+    if renewal.evergreen:
+        notice = f" on {renewal.notice_period}' notice" if renewal.notice_period else " on notice"
+        return f"evergreen (runs until terminated{notice})"
     if record.perpetual:
         return "perpetual"
     if renewal.auto_renews:

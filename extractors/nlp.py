@@ -14,6 +14,7 @@ is built once per process (`contract_pipeline()` is cached): loading is the slow
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -71,6 +72,37 @@ def contract_pipeline() -> Language:
     return _build_pipeline()
 
 
+_HEADING_LINE = re.compile(
+    r"^[ \t]*(?:\d{1,2}(?:\.\d{1,2})*\.?[ \t]+[A-Z]|(?:ARTICLE|Article|SECTION|Section|EXHIBIT|"
+    r"Exhibit|SCHEDULE|Schedule|ANNEX|Annex|APPENDIX|Appendix)\b|[^a-z\n]{4,80}$)"
+)
+"""A line that starts a section: numbered heading, ARTICLE/EXHIBIT..., or an all-caps line."""
+_STANDALONE_HEADING = re.compile(
+    r"^[ \t]*(?:(?:ARTICLE|Article|EXHIBIT|Exhibit|SCHEDULE|Schedule|ANNEX|Annex|APPENDIX|Appendix)"
+    r"\b[^.]{0,80}|[^a-z\n]{4,80})$"
+)
+"""A heading that stands on its own line, so the line after it starts new text."""
+
+
+def unwrap_lines(text: str) -> str:
+    """Replace line breaks that only wrap a paragraph with spaces (same length, same offsets).
+
+    PDF text breaks lines wherever the page did, so "March 15,\\n2025" or "one (1)\\nyear"
+    would otherwise be two tokens apart with a newline token between them and no
+    pattern would match. Breaks around blank lines and heading lines are kept, so
+    sentence and section boundaries survive.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    for index, line in enumerate(lines[:-1]):
+        nxt = lines[index + 1]
+        keep = (not line.strip() or not nxt.strip() or _HEADING_LINE.match(nxt) is not None
+                or _STANDALONE_HEADING.match(line) is not None)
+        out.append(line + ("\n" if keep else " "))
+    out.append(lines[-1])
+    return "".join(out)
+
+
 def parse(text: str) -> Doc:
-    """Run the pipeline over a whole contract text."""
-    return contract_pipeline()(text)
+    """Run the pipeline over a whole contract text (offsets equal those of `text`)."""
+    return contract_pipeline()(unwrap_lines(text))

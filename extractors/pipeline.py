@@ -100,7 +100,7 @@ def extract_from_text(
         agreement_date=dates.agreement_date,
         effective_date=dates.effective_date,
         expiration_date=expiration,
-        perpetual=term.perpetual and expiration is None,
+        perpetual=term.perpetual and not term.evergreen and expiration is None,
         initial_term=term.initial_term,
         renewal=renewal,
         governing_law=law.jurisdiction if law else None,
@@ -132,9 +132,9 @@ def _renewal(
     renewal = Renewal(
         auto_renews=found.auto_renews,
         renewal_term=found.renewal_term,
-        notice_period=found.notice_period,
+        notice_period=found.notice_period or (term.termination_notice if term.evergreen else None),
         evergreen=term.evergreen and expiration is None,
-        evidence=found.evidence,
+        evidence=found.evidence or (term.no_end_evidence if term.evergreen else None),
         notice_evidence=found.notice_evidence,
     )
     if expiration is None:

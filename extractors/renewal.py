@@ -64,6 +64,17 @@ _NOTICE_BEFORE = re.compile(
     r"no\s+later\s+than|not\s+later\s+than|minimum\s+of|within)\s*$",
     re.IGNORECASE,
 )
+_NEGATED = re.compile(
+    r"\bno\s+(?:automatic\s+)?(?:renewal|extension)|\bnot\s+(?:be\s+)?(?:automatically\s+)?"
+    r"(?:renew|extend)|\bwithout\s+(?:any\s+)?(?:automatic\s+)?renewal|\bnon-?renewable\b",
+    re.IGNORECASE,
+)
+_RENEWS_THE_CONTRACT = re.compile(
+    r"\b(?:agreement|term|contract)\b[^.;]{0,80}\b(?:renew|extend)|"
+    r"\b(?:renew|extend)\w*[^.;]{0,25}\b(?:agreement|term|contract)\b",
+    re.IGNORECASE,
+)
+"""An optional renewal must renew the contract itself, not a deadline or a milestone date."""
 _NEIGHBOUR_SENTENCES = 2
 
 
@@ -118,10 +129,13 @@ def find_renewal(text: ContractText, doc: Doc) -> RenewalFindings:
         lowered = sentence.text.lower()
         if "term" not in lowered and "agreement" not in lowered and "period" not in lowered:
             continue
+        if _NEGATED.search(sentence.text):
+            continue
         automatic = bool(_AUTOMATIC.search(sentence.text)) or (
             bool(_UNLESS_NOTICE.search(sentence.text)) and "renew" in lowered
         )
-        optional = bool(_OPTIONAL.search(sentence.text)) and not automatic
+        optional = (bool(_OPTIONAL.search(sentence.text)) and not automatic
+                    and bool(_RENEWS_THE_CONTRACT.search(sentence.text)))
         term = _renewal_term(source, sentence)
         if not automatic and not (optional and term):
             continue

@@ -5,7 +5,9 @@ Read from the sentences that talk about the term of the agreement:
 * expiration stated as a date: "shall continue until March 31, 2027", "expires on ...";
 * initial term as a duration: "an initial term of three (3) years", "for a period of
   twelve (12) months from the Effective Date";
-* no end at all: "perpetual", "in perpetuity", "shall continue until terminated".
+* no end at all: "perpetual", "in perpetuity"; or *evergreen*, "shall continue until
+  terminated by either party on thirty (30) days' notice" (the notice is kept: it is
+  what an admin must give to get out).
 
 A duration inside a renewal phrase ("successive one (1) year terms") is the renewal
 term, not the initial term, and is left to `extractors.renewal`.
@@ -24,7 +26,8 @@ from extractors.values import parse_date, parse_duration
 from schemas import Duration, Evidence
 
 _TERM_SENTENCE = re.compile(
-    r"\bterm\b|\bexpir|\bduration\b|\bperpetu|\bin\s+effect\b|\bin\s+force\b|\buntil\b",
+    r"\bterm\b|\bexpir|\bduration\b|\bperpetu|\bin\s+effect\b|\bin\s+force\b|\buntil\b|"
+    r"\bcontinu\w*\s+for\b|\bcommenc",
     re.IGNORECASE,
 )
 _EXPIRY_BEFORE_DATE = re.compile(
@@ -36,7 +39,8 @@ _EXPIRY_BEFORE_DATE = re.compile(
 _INITIAL_TERM_BEFORE = re.compile(
     r"(?:initial\s+term|term\s+of\s+(?:this|the)\s+\w+|(?:a|the)\s+(?:fixed\s+)?(?:term|period)|"
     r"term\s+(?:shall|will)\s+be|remain\s+in\s+(?:full\s+)?(?:force|effect)|continu\w+|for|"
-    r"commenc\w+[^.]{0,60}for|shall\s+be)\s*(?:of|for|until)?\s*(?:a\s+period\s+of\s+)?$",
+    r"commenc\w+[^.]{0,60}for|shall\s+be)\s*(?:is|shall\s+be|will\s+be)?\s*(?:of|for|until)?\s*"
+    r"(?:a\s+(?:period|term)\s+of\s+)?$",
     re.IGNORECASE,
 )
 _RENEWAL_BEFORE = re.compile(
@@ -67,6 +71,7 @@ class TermFindings:
     perpetual: bool = False
     evergreen: bool = False
     no_end_evidence: Evidence | None = None
+    termination_notice: Duration | None = None
     warnings: list[str] = field(default_factory=list)
 
 
@@ -74,44 +79,103 @@ def _term_sentences(doc: Doc) -> list[Span]:
     return [s for s in doc.sents if _TERM_SENTENCE.search(s.text)]
 
 
+_TERM_DEFINING = re.compile(
+    r"initial\s+(?:subscription\s+)?term|term\s+of\s+this\s+\w+|this\s+\w+\s+(?:shall|will)\s+"
+    r"(?:commence|continue|remain|be\s+in\s+effect)|\bterm\b[^.]{0,20}\b(?:shall|will)\s+be",
+    re.IGNORECASE,
+)
+_OTHER_PERIOD = re.compile(
+    r"surviv|after\s+(?:the\s+)?(?:termination|expiration|expiry)|thereafter|insurance|warrant|"
+    r"confidential|retain|records|non-?compet|non-?solicit|audit|statute|limitation\s+period|"
+    r"payment|invoice|support\s+term|maintenance\s+term",
+    re.IGNORECASE,
+)
+
+
+def _sentence_score(lowered: str) -> int:
+    """How much a sentence looks like the one that sets the contract's own term."""
+    score = 3 if _TERM_DEFINING.search(lowered) else 0
+    if "effective date" in lowered or "commenc" in lowered:
+        score += 1
+    if _OTHER_PERIOD.search(lowered):
+        score -= 4
+    return score
+
+
 def find_term(text: ContractText, doc: Doc, day_first: bool = False) -> TermFindings:
-    """Initial term, expiration date and perpetual/evergreen status with evidence."""
+    """Initial term, expiration date and perpetual/evergreen status with evidence.
+
+    Every term sentence is scored ("initial term", "this Agreement shall continue" up;
+    survival, insurance, warranty periods down); the best-scoring sentence with a
+    stated end date or duration wins, so "obligations survive for five (5) years"
+    never becomes the contract term.
+    """
     found = TermFindings()
-    source = text.text
+    best_expiry = best_term = 0
     for sentence in _term_sentences(doc):
         lowered = sentence.text.lower()
-        is_term_sentence = "term" in lowered or "expir" in lowered or "effect" in lowered
-        for ent in sentence.ents:
-            before = source[max(sentence.start_char, ent.start_char - 70) : ent.start_char]
-            if ent.label_ == "DATE" and found.expiration_date is None and is_term_sentence:
-                if _EXPIRY_BEFORE_DATE.search(before):
-                    value = parse_date(ent.text, day_first)
-                    if value is not None:
-                        found.expiration_date = value
-                        found.expiration_evidence = text.evidence(
-                            sentence.start_char, sentence.end_char
-                        )
-            elif ent.label_ == "DURATION" and found.initial_term is None and "term" in lowered:
-                if _RENEWAL_BEFORE.search(before) or _NOT_A_TERM.search(before):
-                    continue
-                if _INITIAL_TERM_BEFORE.search(before):
-                    duration = parse_duration(ent.text)
-                    if duration is not None and duration.count > 0:
-                        found.initial_term = duration
-                        found.initial_term_evidence = text.evidence(
-                            sentence.start_char, sentence.end_char
-                        )
-        if not found.perpetual and (is_term_sentence or "licen" in lowered):
-            no_end = _PERPETUAL.search(sentence.text)
-            if no_end and not _is_survival(lowered):
-                found.perpetual = True
-                found.evergreen = bool(_EVERGREEN.search(sentence.text))
-                found.no_end_evidence = text.evidence(sentence.start_char, sentence.end_char)
+        score = _sentence_score(lowered)
+        expiry, duration = _stated_end(text, sentence, day_first)
+        if expiry is not None and score + 1 > best_expiry:
+            best_expiry = score + 1
+            found.expiration_date = expiry
+            found.expiration_evidence = text.evidence(sentence.start_char, sentence.end_char)
+        if duration is not None and score + 1 > best_term:
+            best_term = score + 1
+            found.initial_term = duration
+            found.initial_term_evidence = text.evidence(sentence.start_char, sentence.end_char)
+        if not found.perpetual and score > -2 and ("term" in lowered or "licen" in lowered
+                                                  or "effect" in lowered):
+            _read_no_end(text, sentence, found)
     if found.expiration_date or found.initial_term:
         # A stated end wins over a perpetual licence grant elsewhere in the contract.
         found.perpetual = False
         found.evergreen = False
     return found
+
+
+def _stated_end(
+    text: ContractText, sentence: Span, day_first: bool
+) -> tuple[date | None, Duration | None]:
+    """The end date and/or term duration a sentence states, if any."""
+    lowered = sentence.text.lower()
+    is_term_sentence = "term" in lowered or "expir" in lowered or "effect" in lowered
+    expiry: date | None = None
+    duration: Duration | None = None
+    source = text.text
+    for ent in sentence.ents:
+        before = source[max(sentence.start_char, ent.start_char - 70) : ent.start_char]
+        if ent.label_ == "DATE" and expiry is None and is_term_sentence:
+            if _EXPIRY_BEFORE_DATE.search(before):
+                expiry = parse_date(ent.text, day_first)
+        elif ent.label_ == "DURATION" and duration is None and _about_term(lowered):
+            if _RENEWAL_BEFORE.search(before) or _NOT_A_TERM.search(before):
+                continue
+            if _INITIAL_TERM_BEFORE.search(before):
+                parsed = parse_duration(ent.text)
+                if parsed is not None and parsed.count > 0:
+                    duration = parsed
+    return expiry, duration
+
+
+def _read_no_end(text: ContractText, sentence: Span, found: TermFindings) -> None:
+    no_end = _PERPETUAL.search(sentence.text)
+    if no_end is None or _is_survival(sentence.text.lower()):
+        return
+    found.perpetual = True
+    found.evergreen = bool(_EVERGREEN.search(sentence.text))
+    found.no_end_evidence = text.evidence(sentence.start_char, sentence.end_char)
+    if found.evergreen:
+        found.termination_notice = next(
+            (d for e in sentence.ents if e.label_ == "DURATION"
+             and (d := parse_duration(e.text)) is not None), None)
+
+
+def _about_term(lowered_sentence: str) -> bool:
+    return "term" in lowered_sentence or bool(
+        re.search(r"remain\s+in\s+(?:full\s+)?(?:force|effect)|continue\s+(?:in\s+effect\s+)?for",
+                  lowered_sentence)
+    )
 
 
 def _is_survival(lowered_sentence: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -103,3 +103,12 @@ def make_pdf(tmp_path: Path) -> Callable[[str, list[str]], Path]:
 def _isolated_prefect_home(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Prefect state of test runs never touches the developer's ~/.prefect."""
     os.environ.setdefault("PREFECT_HOME", str(tmp_path_factory.mktemp("prefect-home")))
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> Iterator[None]:
+    """A real temporary Prefect API (SQLite) shared by the whole session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

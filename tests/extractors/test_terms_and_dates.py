@@ -1,0 +1,175 @@
+"""Dates, term, renewal and governing law on sentence variants (paraphrases, not copied text)."""
+
+from datetime import date
+
+import pytest
+
+from extractors.dates import find_agreement_dates
+from extractors.document import ContractText
+from extractors.governing_law import find_governing_law
+from extractors.nlp import parse
+from extractors.renewal import find_renewal
+from extractors.term import find_term
+
+
+def doc_of(*pages: str) -> tuple[ContractText, object]:
+    text = ContractText.from_pages("t.pdf", list(pages))
+    return text, parse(text.text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ('This Services Agreement is dated as of March 1, 2024 between A and B.', date(2024, 3, 1)),
+        ("This Agreement is made and entered into this 1st day of March, 2024, by and between "
+         "A Corp. and B LLC.", date(2024, 3, 1)),
+        ("THIS AGREEMENT is made on 26 September 2019\nBETWEEN:", date(2019, 9, 26)),
+        ("This License Agreement, entered into on March 1st, 2024 by Acme.", date(2024, 3, 1)),
+    ],
+)
+def test_agreement_date(sentence: str, expected: date) -> None:
+    text, doc = doc_of(sentence)
+    found = find_agreement_dates(text, doc)  # type: ignore[arg-type]
+    assert found.agreement_date == expected
+    assert found.agreement_evidence is not None and found.agreement_evidence.page == 1
+
+
+def test_referenced_agreement_date_is_not_this_agreements_date() -> None:
+    text, doc = doc_of(
+        "This Amendment is made as of June 5, 2021 to the Supply Agreement dated "
+        "January 2, 2019 between the parties."
+    )
+    assert find_agreement_dates(text, doc).agreement_date == date(2021, 6, 5)  # type: ignore[arg-type]
+
+
+def test_explicit_effective_date_definition() -> None:
+    text, doc = doc_of(
+        "This Agreement is dated May 1, 2024. It shall take effect on June 1, 2024 "
+        '(the "Effective Date").'
+    )
+    found = find_agreement_dates(text, doc)  # type: ignore[arg-type]
+    assert (found.agreement_date, found.effective_date) == (date(2024, 5, 1), date(2024, 6, 1))
+
+
+def test_effective_on_last_signature_gives_no_date_and_a_warning() -> None:
+    text, doc = doc_of(
+        "This Agreement shall be effective as of the date of the last signature below."
+    )
+    found = find_agreement_dates(text, doc)  # type: ignore[arg-type]
+    assert found.effective_date is None
+    assert any("last signature" in warning for warning in found.warnings)
+
+
+def test_missing_effective_date_falls_back_with_a_warning() -> None:
+    text, doc = doc_of("This Agreement is dated as of July 4, 2023 by Acme and Beta.")
+    found = find_agreement_dates(text, doc)  # type: ignore[arg-type]
+    assert found.effective_date == date(2023, 7, 4)
+    assert "no effective date stated; agreement date used" in found.warnings
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count", "unit"),
+    [
+        ("The initial term of this Agreement shall be three (3) years from the Effective Date.",
+         3, "years"),
+        ("This Agreement shall remain in effect for a period of twelve (12) months.", 12, "months"),
+        ("The term of this Agreement is 24 months, commencing on the Effective Date.", 24,
+         "months"),
+    ],
+)
+def test_initial_term(sentence: str, count: int, unit: str) -> None:
+    text, doc = doc_of(sentence)
+    term = find_term(text, doc)  # type: ignore[arg-type]
+    assert term.initial_term is not None
+    assert (term.initial_term.count, term.initial_term.unit.value) == (count, unit)
+
+
+def test_expiration_date_stated() -> None:
+    text, doc = doc_of("The Initial Term shall commence on the Effective Date and continue until "
+                       "March 31, 2027.")
+    assert find_term(text, doc).expiration_date == date(2027, 3, 31)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "evergreen"),
+    [
+        ("The license granted herein is perpetual and irrevocable, and this term is perpetual.",
+         False),
+        ("This Agreement shall continue in full force and effect until terminated by either party "
+         "upon thirty (30) days' written notice.", True),
+    ],
+)
+def test_no_fixed_end(sentence: str, evergreen: bool) -> None:
+    text, doc = doc_of(sentence)
+    term = find_term(text, doc)  # type: ignore[arg-type]
+    assert term.perpetual
+    assert term.evergreen is evergreen
+
+
+@pytest.mark.parametrize(
+    ("sentence", "auto", "renewal", "notice"),
+    [
+        ("This Agreement shall automatically renew for successive one (1) year terms unless "
+         "either party gives notice of non-renewal at least ninety (90) days prior to the end of "
+         "the then-current term.", True, (1, "years"), (90, "days")),
+        ("Thereafter the term shall be renewed for additional 12-month periods unless a party "
+         "provides sixty days' written notice before the expiration.", True, (12, "months"),
+         (60, "days")),
+        ("After the Initial Term, this Agreement will continue from year to year unless "
+         "terminated by either party on not less than three (3) months notice prior to the "
+         "anniversary.", True, (1, "years"), (3, "months")),
+        ("The parties may renew this Agreement by mutual written agreement for additional "
+         "two (2) year periods.", False, (2, "years"), None),
+    ],
+)
+def test_renewal(sentence: str, auto: bool, renewal: tuple[int, str],
+                 notice: tuple[int, str] | None) -> None:
+    text, doc = doc_of("1. TERM\n" + sentence)
+    found = find_renewal(text, doc)  # type: ignore[arg-type]
+    assert found.auto_renews is auto
+    assert found.renewal_term is not None
+    assert (found.renewal_term.count, found.renewal_term.unit.value) == renewal
+    got = (found.notice_period.count, found.notice_period.unit.value) if found.notice_period else None
+    assert got == notice
+
+
+def test_notice_in_the_following_sentence() -> None:
+    text, doc = doc_of(
+        "This Agreement renews automatically for successive one-year terms. Either party may "
+        "prevent renewal by written notice given no later than thirty (30) days before the end "
+        "of the current term."
+    )
+    found = find_renewal(text, doc)  # type: ignore[arg-type]
+    assert found.notice_period is not None and found.notice_period.count == 30
+
+
+def test_no_renewal_language() -> None:
+    text, doc = doc_of("This Agreement expires on December 31, 2026.")
+    found = find_renewal(text, doc)  # type: ignore[arg-type]
+    assert not found.auto_renews and found.renewal_term is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "jurisdiction"),
+    [
+        ("This Agreement shall be governed by the laws of the State of New York.", "New York"),
+        ("This Agreement is governed by and construed in accordance with the laws of England and "
+         "Wales.", "England and Wales"),
+        ("This Agreement is governed by English law.", "England and Wales"),
+        ("The laws of the Province of Ontario and the federal laws of Canada applicable therein "
+         "shall govern; this Agreement is construed under them.", "Ontario, Canada"),
+        ("This Agreement shall be governed by the laws of the PRC.", "People's Republic of China"),
+        ("This Agreement will be construed under the laws of the Commonwealth of Virginia.",
+         "Virginia"),
+        ("Governed by the laws of the United States and the State of Arizona.", "Arizona"),
+    ],
+)
+def test_governing_law(sentence: str, jurisdiction: str) -> None:
+    text, _ = doc_of(sentence)
+    found = find_governing_law(text)
+    assert found is not None and found.jurisdiction == jurisdiction
+
+
+def test_english_language_clause_is_not_english_law() -> None:
+    text, _ = doc_of("This Agreement is written in the English language, which shall govern.")
+    assert find_governing_law(text) is None
