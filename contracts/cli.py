@@ -57,7 +57,9 @@ def _today(value: str | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date like 2026-11-21", param_hint="--today")
+        raise typer.BadParameter(
+            f"{value!r} is not a date like 2026-11-21", param_hint="--today"
+        ) from None
 
 
 def _quiet_prefect() -> None:
@@ -226,7 +228,7 @@ def renewals(
     settings = _settings(home, store)
     as_of = _today(today)
     with open_portfolio(settings.store_url) as portfolio:
-        rows = portfolio.upcoming_deadlines(as_of, within)
+        rows = portfolio.upcoming_deadlines(as_of, within, own_roles=settings.own_role_set)
     if json_out:
         out.print_json(json.dumps([json.loads(row.model_dump_json()) for row in rows]))
     else:

@@ -6,7 +6,14 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 if TYPE_CHECKING:
     from flows.ingest import FileOutcome
@@ -17,7 +24,7 @@ class IngestProgress:
 
     def __init__(self, enabled: bool) -> None:
         self._progress: Progress | None = None
-        self._task_id = None
+        self._task_id: TaskID | None = None
         if enabled:
             self._progress = Progress(
                 TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(),

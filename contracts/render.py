@@ -94,8 +94,10 @@ def record_detail(console: Console, record: ContractRecord) -> None:
                    _evidence(ev.governing_law))
     for sla in record.sla:
         what = f"{sla.metric.value} {sla.target:g} {sla.unit}"
-        extra = ", ".join(x for x in (sla.severity, f"per {sla.window}" if sla.window else None) if x)
-        fields.add_row("SLA", escape(what + (f" ({extra})" if extra else "")), _evidence(sla.evidence))
+        window = f"per {sla.window}" if sla.window else None
+        extra = ", ".join(x for x in (sla.severity, window) if x)
+        what += f" ({extra})" if extra else ""
+        fields.add_row("SLA", escape(what), _evidence(sla.evidence))
     for penalty in record.penalties:
         what = penalty.kind.value
         if penalty.amount is not None:
@@ -144,32 +146,39 @@ def deadlines(console: Console, rows: list[DeadlineRow], today: date, within: in
                       f"{today.isoformat()}")
         return
     table = Table(title=f"Deadlines within {within} days of {today.isoformat()}", expand=True)
-    for column in ("act by", "days", "kind", "contract", "counterparty", "term end", "renews for",
-                   "notice"):
-        table.add_column(column)
+    table.add_column("act by", no_wrap=True)
+    table.add_column("days", justify="right", no_wrap=True)
+    table.add_column("what", no_wrap=True)
+    table.add_column("contract", ratio=3)
+    table.add_column("counterparty", ratio=2)
+    table.add_column("renews for / notice", ratio=2)
     for row in rows:
         style = "bold red" if row.days_left <= 14 else "yellow" if row.days_left <= 30 else ""
+        what = {"notice_deadline": "notice", "expiration": "expires"}.get(row.kind.value,
+                                                                            row.kind.value)
+        terms = " / ".join(str(x) for x in (row.renewal_term, row.notice_period) if x) or "—"
         table.add_row(
-            row.due_date.isoformat(), str(row.days_left),
-            "notice deadline" if row.kind.value == "notice_deadline" else row.kind.value,
-            escape(row.title or row.filename), escape(row.counterparty or "—"),
-            row.current_term_end.isoformat(), str(row.renewal_term or "—"),
-            str(row.notice_period or "—"), style=style,
+            row.due_date.isoformat(), str(row.days_left), what,
+            escape(row.title or row.filename), escape(row.counterparty or "—"), terms,
+            style=style,
         )
     console.print(table)
 
 
 def ingest_report(console: Console, report: IngestReport) -> None:
     table = Table(title="Ingest summary", expand=True)
-    for column in ("file", "status", "title", "parties", "notice deadline", "note"):
-        table.add_column(column)
+    table.add_column("file", overflow="fold", ratio=3)
+    table.add_column("status", no_wrap=True)
+    table.add_column("title", ratio=3)
+    table.add_column("notice deadline", no_wrap=True)
+    table.add_column("warnings", justify="right", no_wrap=True)
     for o in report.outcomes:
-        note = f"{o.reason}: {o.message}" if o.reason else "; ".join(o.warnings[:2])
         style = _STATUS_STYLE.get(o.status.value, "")
+        status = f"[{style}]{o.status.value}[/]" if style else o.status.value
         table.add_row(
-            escape(o.path.rsplit("/", 1)[-1]), f"[{style}]{o.status.value}[/]" if style else
-            o.status.value, escape(o.title or ""), escape("; ".join(o.parties)),
-            _date(o.notice_deadline) if o.notice_deadline else "", escape(note),
+            escape(o.path.rsplit("/", 1)[-1]), status,
+            escape(o.title or (o.reason or "")), _date(o.notice_deadline) if o.notice_deadline
+            else "", str(len(o.warnings)) if o.warnings else "",
         )
     console.print(table)
     counts = ", ".join(

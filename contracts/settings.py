@@ -33,13 +33,22 @@ class Settings(BaseSettings):
         default=None, description="portfolio URL; default: the SQLite file HOME/portfolio.db"
     )
     es_url: str | None = None
-    alert_lead_days: Annotated[list[int], NoDecode] = Field(default_factory=lambda: list(DEFAULT_LEAD_DAYS))
-    notify_urls: Annotated[list[str], NoDecode] = Field(default_factory=list, description="apprise URLs")
+    alert_lead_days: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_LEAD_DAYS)
+    )
+    notify_urls: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="apprise URLs"
+    )
     watch_poll_seconds: float | None = None
+    own_roles: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["Customer", "Client", "Subscriber", "Licensee", "Buyer",
+                                 "Purchaser"],
+        description="roles our side plays; the other party is the counterparty in listings",
+    )
     workers: int = Field(default=0, description="extraction processes; 0 = one per core")
     text_layer: str = "pdfium"
 
-    @field_validator("alert_lead_days", "notify_urls", mode="before")
+    @field_validator("alert_lead_days", "notify_urls", "own_roles", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         """`CONTRACTS_NOTIFY_URLS=a,b` as well as a JSON/TOML list."""
@@ -64,6 +73,10 @@ class Settings(BaseSettings):
             env_settings,
             TomlConfigSettingsSource(settings_cls, toml_file=toml_file),
         )
+
+    @property
+    def own_role_set(self) -> frozenset[str]:
+        return frozenset(role.lower() for role in self.own_roles)
 
     @property
     def store_url(self) -> str:

@@ -100,7 +100,8 @@ def find_agreement_dates(text: ContractText, doc: Doc, day_first: bool = False) 
             result.effective_date = value
             result.effective_evidence = text.evidence(max(0, ent.start_char - 40), ent.end_char)
             break
-    if result.agreement_date is None and mentions and mentions[0][0].start_char < PREAMBLE_CHARS // 2:
+    first_page_date = mentions and mentions[0][0].start_char < PREAMBLE_CHARS // 2
+    if result.agreement_date is None and first_page_date:
         ent, value = mentions[0]
         result.agreement_date = value
         result.agreement_evidence = text.evidence(ent.start_char, ent.end_char)

@@ -72,7 +72,6 @@ def _canonical_name(raw: str, following: str) -> str:
     return name
 
 
-_NEEDS_LAW_WORD = frozenset({"english", "new york"})
 _FEDERAL = frozenset({"united states", "canada"})
 
 
@@ -96,7 +95,7 @@ def _jurisdiction_in(segment: str) -> re.Match[str] | None:
 
 def _sentence_bounds(text: str, offset: int) -> tuple[int, int]:
     """A cheap sentence around `offset`: from the previous full stop/blank line to the next."""
-    start = max(text.rfind(". ", 0, offset), text.rfind("\n\n", 0, offset), text.rfind(".\n", 0, offset))
+    start = max(text.rfind(marker, 0, offset) for marker in (". ", "\n\n", ".\n"))
     start = 0 if start < 0 else start + 2
     end_candidates = [i for i in (text.find(". ", offset), text.find(".\n", offset)) if i >= 0]
     end = min(end_candidates) + 1 if end_candidates else len(text)
@@ -105,7 +104,6 @@ def _sentence_bounds(text: str, offset: int) -> tuple[int, int]:
 
 def find_governing_law(text: ContractText) -> GoverningLaw | None:
     """The governing-law jurisdiction with its evidence sentence, or None if not stated."""
-    vocab = _vocabulary()
     best: tuple[int, int, GoverningLaw] | None = None
     for law in _LAW.finditer(text.text):
         window_start = max(0, law.start() - 200)
@@ -114,7 +112,7 @@ def find_governing_law(text: ContractText) -> GoverningLaw | None:
         if cue is None:
             continue
         after = text.text[law.start() : law.end() + 160]
-        before = text.text[max(0, law.start() - 60) : law.start()]
+        before = text.text[max(0, law.start() - 60) : law.end()]
         match = _jurisdiction_in(after) or _jurisdiction_in(before)
         if match is None:
             continue

@@ -36,14 +36,13 @@ def line_sentence_starts(doc: Doc) -> Doc:
     onto the clause that follows, or a whole table onto one "sentence".
     """
     for i, token in enumerate(doc[:-1]):
-        if token.is_space and token.text.count("\n") >= 2:
+        if not token.is_space or "\n" not in token.text:
+            continue
+        nxt = doc[i + 1]
+        numbered = nxt.like_num and i + 2 < len(doc) and doc[i + 2].text in {".", ")"}
+        after_stop = i > 0 and nxt.text.istitle() and doc[i - 1].text in {".", ":", ";"}
+        if token.text.count("\n") >= 2 or numbered or after_stop:
             doc[i + 1].is_sent_start = True
-        elif token.is_space and "\n" in token.text:
-            nxt = doc[i + 1]
-            if nxt.like_num and i + 2 < len(doc) and doc[i + 2].text in {".", ")"}:
-                doc[i + 1].is_sent_start = True
-            elif nxt.text.istitle() and doc[i - 1].text in {".", ":", ";"} if i else False:
-                doc[i + 1].is_sent_start = True
     return doc
 
 

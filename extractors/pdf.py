@@ -125,7 +125,8 @@ def read_contract_text(path: str | Path, text_layer: str = "pdfium") -> Contract
     try:
         layer = TEXT_LAYERS[text_layer]
     except KeyError:
-        raise ValueError(f"unknown text layer {text_layer!r}; choose {sorted(TEXT_LAYERS)}") from None
+        known = sorted(TEXT_LAYERS)
+        raise ValueError(f"unknown text layer {text_layer!r}; choose from {known}") from None
     try:
         pages = [normalise_page_text(raw) for raw in layer.page_texts(path)]
     except ContractError:

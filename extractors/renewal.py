@@ -99,8 +99,8 @@ def _renewal_term(source: str, sentence: Span) -> Duration | None:
         after = source[ent.end_char : ent.end_char + 40]
         if _NOTICE_AFTER.search(after):
             continue
-        if _RENEWAL_TERM_BEFORE.search(before) or re.match(r"^\s*(?:renewal\s+)?(?:terms?|periods?)",
-                                                           after, re.IGNORECASE):
+        names_a_term = re.match(r"^\s*(?:renewal\s+)?(?:terms?|periods?)", after, re.IGNORECASE)
+        if _RENEWAL_TERM_BEFORE.search(before) or names_a_term:
             return parse_duration(ent.text)
     if re.search(r"year[\s-]+to[\s-]+year|annual(?:ly)?\s+(?:renew|basis)|yearly", lowered):
         return Duration(count=1, unit=DurationUnit.years)

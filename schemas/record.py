@@ -100,7 +100,9 @@ class SlaCommitment(_Model):
     target: float
     unit: str = Field(description="percent, minutes, hours, business_hours, days, business_days")
     window: str | None = Field(default=None, description="measurement window: month, quarter, year")
-    severity: str | None = Field(default=None, description="severity/priority the target applies to")
+    severity: str | None = Field(
+        default=None, description="severity/priority the target applies to"
+    )
     evidence: Evidence | None = None
 
 

@@ -129,8 +129,8 @@ def test_renewal(sentence: str, auto: bool, renewal: tuple[int, str],
     assert found.auto_renews is auto
     assert found.renewal_term is not None
     assert (found.renewal_term.count, found.renewal_term.unit.value) == renewal
-    got = (found.notice_period.count, found.notice_period.unit.value) if found.notice_period else None
-    assert got == notice
+    period = found.notice_period
+    assert ((period.count, period.unit.value) if period else None) == notice
 
 
 def test_notice_in_the_following_sentence() -> None:

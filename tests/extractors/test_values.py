@@ -4,7 +4,13 @@ from datetime import date
 
 import pytest
 
-from extractors.values import parse_date, parse_duration, parse_money, parse_percent, words_to_number
+from extractors.values import (
+    parse_date,
+    parse_duration,
+    parse_money,
+    parse_percent,
+    words_to_number,
+)
 
 
 @pytest.mark.parametrize(
