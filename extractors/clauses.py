@@ -21,15 +21,17 @@ Vocabularies (heading words per type, body keywords, heading rules) live in
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
 
+from extractors.clause_types import (
+    CLAUSE_PATTERNS,
+    classify_clause,
+    heading_types,
+    is_generic_heading,
+)
 from extractors.document import ContractText
 from schemas import Clause, ClauseType
 
@@ -37,9 +39,7 @@ MAX_CLAUSE_CHARS = 4000
 """Longer sections are split at their subsections (when they have any)."""
 _MIN_INTRO_CHARS = 200
 """A section's text before its first subsection shorter than this joins that subsection."""
-_DATA: dict[str, Any] = json.loads(
-    (Path(__file__).with_name("patterns") / "clauses.json").read_text(encoding="utf-8"))
-_RULES = _DATA["heading_rules"]
+_RULES = CLAUSE_PATTERNS["heading_rules"]
 _SMALL_WORDS = frozenset(_RULES["small_words"])
 _CONTINUATION = _SMALL_WORDS | frozenset(_RULES["continuation_words"])
 _LABEL_WORDS = frozenset(_RULES["page_label_words"])
@@ -65,81 +65,8 @@ _PAGE_WORDS = re.compile(r"\bpage\b|\d\s*of\s*\d|^\W*\d+\W*$")
 _TOC_TAIL = re.compile(r"(?:\.{3,}\s*|\s+page\s+|\s{3,}|(?P<word>\S+)\s+)\d{1,3}$", re.IGNORECASE)
 _RUN_IN_CAPS = re.compile(r"^(?P<title>[A-Z][A-Z0-9&;'/ -]{2,60}?)\.\s+[A-Z\"(]")
 _TITLE_WORDS = re.compile(r"\b(?:AGREEMENT|CONTRACT|AMENDMENT)\W*$")
-_HEADING_LABEL = re.compile(
-    r"^\W*(?:(?:section|article|clause|exhibit|schedule|annex(?:ure)?|appendix|attachment)\s+)?"
-    r"(?:(?:\d+(?:\.\d+)*|[ivxlc]+|[a-z])\b[.)]?)?[\s.:-]*"
-)
 _LOWER, _UPPER = re.compile(r"[a-z]"), re.compile(r"[A-Z]")
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-_TYPE_HEADINGS = {ClauseType(k): [re.compile(p) for p in v] for k, v in _DATA["headings"].items()}
-_GENERIC = [re.compile(p) for p in _DATA["generic_headings"]]
-_BODY: dict[ClauseType, dict[str, int]] = {ClauseType(k): v for k, v in _DATA["body"].items()}
-
-
-# -- typing ----------------------------------------------------------------------------
-
-def _heading_words(heading: str) -> str:
-    """"12.1 Term." -> "term."; "ARTICLE IV - TERM AND TERMINATION" -> "term and termination"."""
-    return _HEADING_LABEL.sub("", heading.lower(), count=1)
-
-
-@lru_cache(maxsize=4096)
-def heading_types(heading: str | None) -> tuple[ClauseType, ...]:
-    """Clause types a heading names, in the vocabulary's order of precedence.
-
-    `other` is returned only when no typed topic is named ("Notices", but not
-    "Entire Agreement; Governing Law").
-    """
-    if not heading:
-        return ()
-    words = _heading_words(heading)
-    found = [kind for kind, pats in _TYPE_HEADINGS.items() if any(p.search(words) for p in pats)]
-    typed = tuple(kind for kind in found if kind is not ClauseType.other)
-    return typed or tuple(found)
-
-
-def _is_generic(heading: str) -> bool:
-    words = _heading_words(heading)
-    return any(p.search(words) for p in _GENERIC)
-
-
-def _body_scores(body: str) -> Counter[ClauseType]:
-    lowered = body.lower()
-    scores: Counter[ClauseType] = Counter()
-    for kind, phrases in _BODY.items():
-        for phrase, weight in phrases.items():
-            count = lowered.count(phrase)
-            if count:
-                scores[kind] += weight * min(count, 3)
-    return scores
-
-
-def classify_clause(heading: str | None, body: str, context: str | None = None) -> ClauseType:
-    """The clause type: the heading decides, then the enclosing heading, then body keywords.
-
-    A heading naming one type ("Limitation of Liability") settles it; one naming several
-    ("Term and Termination", "Disclaimer; Limitation of Liability") gets the first of them,
-    in the vocabulary's order of precedence, that the body mentions too. A heading naming
-    a topic outside the vocabulary ("Notices", "Definitions") means `other`: the body of a
-    definitions section mentions everything. Body keywords alone need a higher score
-    under a heading that names some other topic ("Hosting Services").
-    """
-    for candidate in (heading, context):
-        kinds = heading_types(candidate)
-        if kinds and (kinds[0] is ClauseType.other or len(kinds) == 1):
-            return kinds[0]
-        if kinds:
-            scores = _body_scores(body)
-            return next((kind for kind in kinds if scores[kind]), kinds[0])
-    scores = _body_scores(body)
-    if not scores:
-        return ClauseType.other
-    kind, score = scores.most_common(1)[0]
-    if heading and re.search(r"[a-z]{3}", _heading_words(heading)) and not _is_generic(heading):
-        needed = _DATA["min_body_score_titled"]
-    else:
-        needed = _DATA["min_body_score" if len(body) < 1500 else "min_body_score_long"]
-    return kind if score >= needed else ClauseType.other
 
 
 # -- what a heading line looks like ------------------------------------------------------
@@ -426,7 +353,7 @@ class _Emitter:
             return
         first = node.children[0]
         intro = self.ct.text[node.start:first.start]
-        own_context = context if _is_generic(node.text) else node.text
+        own_context = context if is_generic_heading(node.text) else node.text
         passed: _Carry | None = carry or _Carry(node.start, node.text)
         if len(intro.strip()) - len(node.text) >= _MIN_INTRO_CHARS:
             self.add(node.text, node.start, first.start, context, carry)
@@ -438,7 +365,7 @@ class _Emitter:
     def _split(self, node: _Heading) -> bool:
         """Split long sections, containers ("Miscellaneous") and sections of several topics."""
         size = node.end - node.start
-        if size > MAX_CLAUSE_CHARS or _is_generic(node.text):
+        if size > MAX_CLAUSE_CHARS or is_generic_heading(node.text):
             return True
         if node.level == 0 and len(node.children) > 1 and size > MAX_CLAUSE_CHARS // 2:
             return True
