@@ -66,6 +66,8 @@ def _quiet_prefect() -> None:
     """Prefect's per-task INFO lines drown the summary a terminal user wants to read."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
+    # The temporary server would otherwise phone home (and log an error when offline).
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
 @app.command()

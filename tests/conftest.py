@@ -103,6 +103,7 @@ def make_pdf(tmp_path: Path) -> Callable[[str, list[str]], Path]:
 def _isolated_prefect_home(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Prefect state of test runs never touches the developer's ~/.prefect."""
     os.environ.setdefault("PREFECT_HOME", str(tmp_path_factory.mktemp("prefect-home")))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
 @pytest.fixture(scope="session")
