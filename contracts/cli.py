@@ -239,3 +239,7 @@ def renewals(
 
 def main() -> None:  # pragma: no cover - console entry point
     app()
+
+
+# Feature command groups live in their own modules; each registers its commands here.
+# (Keep one line per module, in the order the help should list them.)
