@@ -12,42 +12,44 @@ explainable. Sources, most trusted first:
 3. a cover page listing the names on their own lines ("X / and / Y");
 4. signature blocks ("X / By: ____"), only when the sources above found fewer than two.
 
-A name is read token by token: capitalised words, connectors between them ("Bank of
-America"), suffixes after a comma ("Acme, Inc."), short bracketed parts ("Oaktree Capital
-Management (International) Limited"). Descriptions ("a Delaware corporation"), addresses,
-dates, people's titles and generic words ("the Parties") end or reject a name. The word
-lists are data (`patterns/parties.json`). Only the first `PREAMBLE_WINDOW` characters (a
-table of contents can push the preamble past page 1) and the signature pages are read:
-about a millisecond per contract.
+This module finds where the parties are named; reading and judging one name at a position
+is `extractors.party_names`. Only the first `PREAMBLE_WINDOW` characters (a table of
+contents can push the preamble past page 1) and the signature pages are read: about a
+millisecond per contract.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
-from pathlib import Path
-from typing import Any
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
 from extractors.document import ContractText
+from extractors.party_names import (
+    SEMICOLONS,
+    Span,
+    clean_name,
+    is_corporate_suffix,
+    is_name_word,
+    is_strong_name,
+    is_valid_name,
+    name_at,
+    role_words,
+    span_name,
+    vocabulary,
+    word_key,
+)
 from schemas import Party
 
-PATTERNS_FILE = Path(__file__).with_name("patterns") / "parties.json"
 PREAMBLE_WINDOW = 25_000
 LIST_WINDOW = 3_000
 LEAD_WINDOW = 5_000
 LEAD_CONTEXT = 600
 SIGNATURE_WINDOW = 6_000
-MAX_NAME_WORDS = 14
 MAX_ANCHORS = 12
 
-# Some PDF text layers write ";" as U+037E (Greek question mark) and a line-break hyphen
-# as U+FFFE. The patterns accept them as they are, so offsets stay those of the text.
-_SEMI = ";\u037e"
-_TOKEN = re.compile(rf'[(),{_SEMI}:"]|[^\s(),{_SEMI}:"]+')
 _ANCHOR = re.compile(
     r"\b(?:by\s+and\s+)?(?:between|among(?:st)?)\b(?:\s+the\s+following\s+(?:\w+\s+)?parties)?"
     r"\s*:?|\b(?:made|entered\s+into|executed)\b[^.;()\"]{0,120}?\bby\s+(?!and\b)"
@@ -79,11 +81,11 @@ _GROUP = re.compile(r'[^"]*\b(?:individually|collectively|each|jointly)\b', re.I
 # What may stand between the end of one party's stretch and the next name.
 _LABEL = r"(?:Party\s+[A-Z]\b|(?:[Tt]he\s+)?[A-Z][a-z]+)(?:\s*\([^()\n]{0,30}\))?\s*:\s*"
 _BARE_TERM = r"(?:\((?:the\s+)?[A-Z][\w ]{0,25}\)\s*)?"
-_SEPARATOR = re.compile(rf"(?:,?\s+and\b|[{_SEMI}]|\b(?:AND|And)\b:?|\n\s*\(?\d{{1,2}}\)"
+_SEPARATOR = re.compile(rf"(?:,?\s+and\b|[{SEMICOLONS}]|\b(?:AND|And)\b:?|\n\s*\(?\d{{1,2}}\)"
                         rf"|\n\s*{_LABEL})[\s,:]*{_BARE_TERM}")
 _LIST_SEPARATOR = re.compile(rf"{_SEPARATOR.pattern}|,\s*")
 _LEAD = re.compile(
-    rf"[\s,{_SEMI}:)]*(?:(?:and|AND|And|&)\b[\s,:]*)?(?:on\s+the\s+(?:one|other)\s+hand,?\s*"
+    rf"[\s,{SEMICOLONS}:)]*(?:(?:and|AND|And|&)\b[\s,:]*)?(?:on\s+the\s+(?:one|other)\s+hand,?\s*"
     rf"(?:and\s+)?)?(?:\(?(?:\d{{1,2}}|[a-h]|[ivx]{{1,4}})\)\s*|\d{{1,2}}\.\s+)?(?:{_LABEL})?"
     rf"{_BARE_TERM}(?:the\s+(?=[A-Z]))?"
 )
@@ -103,31 +105,6 @@ _AND_LINE = re.compile(r"^\s*(?:and|AND|And|&)\s*:?\s*$")
 _WITNESS = re.compile(r"IN\s+WITNESS\s+WHEREOF|SIGNATURES?\s*(?:PAGE)?\s*$", re.I | re.M)
 _BY_LINE = re.compile(r"^\s*(?:By|BY)\s*:", re.M)
 _SENTENCE_ABBREVIATION = re.compile(r"(?:^|[\s(])(?:[A-Z][A-Za-z]{0,2}|[A-Za-z]+\.[A-Za-z.]*)\.$")
-_INITIALS = re.compile(r"(?:[A-Z]|[A-Za-z]+\.[A-Za-z.]*)\.$")
-
-
-@lru_cache(maxsize=1)
-def _patterns() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(PATTERNS_FILE.read_text(encoding="utf-8"))
-    return data
-
-
-@cache
-def _vocabulary(kind: str) -> frozenset[str]:
-    """One word list of `patterns/parties.json`, in `_key` form, loaded once per process."""
-    return frozenset(_key(word) for word in _patterns()[kind])
-
-
-@lru_cache(maxsize=1)
-def _roles() -> dict[str, str]:
-    """Role words as the vocabulary spells them ("Service Provider"), by `_key` form."""
-    return {_key(word): word for word in _patterns()["role_words"]}
-
-
-@lru_cache(maxsize=8192)
-def _key(word: str) -> str:
-    """Comparison form of a word or phrase: lower case, no trailing full stop or comma."""
-    return " ".join(word.lower().split()).rstrip(".,")
 
 
 @dataclass
@@ -160,11 +137,11 @@ def find_parties(text: ContractText, doc: Doc) -> list[Party]:
 
 def _party(text: ContractText, found: _Found) -> Party:
     """The record's party: the first role word among its defined terms is the role."""
-    roles = _roles()
-    role_alias = next((a for a in found.aliases if _key(a) in roles), None)
+    roles = role_words()
+    role_alias = next((a for a in found.aliases if word_key(a) in roles), None)
     return Party(
         name=found.name,
-        role=roles[_key(role_alias)] if role_alias else None,
+        role=roles[word_key(role_alias)] if role_alias else None,
         aliases=[a for a in found.aliases if a != role_alias],
         evidence=text.evidence(found.start, found.end),
     )
@@ -176,148 +153,9 @@ def _split_pair(s: str, only: _Found) -> list[_Found]:
     if joint is None:
         return [only]
     cut, resume = only.start + joint.start(), only.start + joint.end()
-    halves = [_Found(only.start, cut, _clean(s[only.start : cut]), only.aliases),
-              _Found(resume, only.end, _clean(s[resume : only.end]))]
-    return halves if all(_valid_name(h.name) for h in halves) else [only]
-
-
-# --- reading one name ------------------------------------------------------------------
-
-
-def _is_suffix(token: str) -> bool:
-    return _key(token) in _vocabulary("corporate_suffixes")
-
-
-def _is_name_word(token: str, previous: str) -> bool:
-    """Capitalised, camel-cased ("eFashion", "i3"), a suffix, or a number inside a name."""
-    if not token or _key(token) in _vocabulary("stop_words"):
-        return False
-    if token in {"&", "+", "-"}:
-        return bool(previous)
-    first = token[0]
-    if _is_suffix(token):
-        return bool(previous) or first.isupper()
-    if first.isdigit():
-        return bool(previous) and _key(previous) != "of"
-    return first.isupper() or bool(re.match(r"[a-z]{1,2}[A-Z0-9]", token))
-
-
-def _bracket_in_name(tokens: list[tuple[int, int, str]], i: int) -> int:
-    """Index of the ")" closing a bracketed part of a name at `i` ("(Bermuda) Ltd."), else 0."""
-    close = next((j for j in range(i + 1, min(i + 6, len(tokens))) if tokens[j][2] == ")"), 0)
-    inner = [t[2] for t in tokens[i + 1 : close]]
-    follow = tokens[close + 1][2] if close and close + 1 < len(tokens) else ""
-    if inner and all(w[0].isupper() for w in inner) and follow not in {"A", "An"} \
-            and (follow == "(" or _is_name_word(follow, "x")):
-        return close
-    return 0
-
-
-def _name_at(s: str, pos: int, end: int) -> tuple[int, int] | None:
-    """The span of the name starting at `pos` (before `end`), or None if none starts there."""
-    connectors = _vocabulary("connectors")
-    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(s, pos, min(end, pos + 300))]
-    first = last = -1
-    previous = ""
-    i = 0
-    while i < len(tokens):
-        a, b, tok = tokens[i]
-        nxt = tokens[i + 1][2] if i + 1 < len(tokens) else ""
-        gap_before = s[tokens[i - 1][1] : a] if i else ""
-        if first < 0 and not _is_name_word(tok, ""):
-            return None
-        if tok == ",":  # "Acme, Inc." and "Acme, Inc., d/b/a Beta" go on; "Acme, a ..." ends
-            after = tokens[i + 2][2].lower() if i + 2 < len(tokens) else ""
-            if _key(nxt) in {"dba", "d/b/a"}:
-                i += 2
-                continue
-            if not _is_suffix(nxt) or (_key(nxt) in {"incorporated", "limited"}
-                                       and after in {"under", "in", "pursuant", "and"}):
-                break
-        elif tok == "(":
-            close = _bracket_in_name(tokens, i)
-            if not close:
-                break
-            last, i = tokens[close][1], close + 1
-            continue
-        elif tok in {")", ":", '"'} or tok in _SEMI:
-            break
-        elif _key(tok) in connectors and first >= 0:
-            own_line = "\n" in gap_before and (not nxt or "\n" in s[b : tokens[i + 1][0]])
-            after_suffix = _is_suffix(previous) and _key(tok) == "and"
-            if after_suffix or own_line or not _is_name_word(nxt, tok):
-                break
-        elif _is_name_word(tok, previous):
-            if _is_suffix(previous) and not _is_suffix(tok) and "\n" in gap_before:
-                break
-            first = a if first < 0 else first
-            last = b
-        else:
-            break
-        previous = tok
-        i += 1
-    if first < 0 or (i < len(tokens) and _key(tokens[i][2]) in _vocabulary("title_words")):
-        return None
-    last = _drop_registration_number(s, first, last)
-    final = s[first:last].split()[-1]
-    if final.endswith(".") and not (_INITIALS.match(final)
-                                    or _key(final) in _vocabulary("short_suffixes")):
-        last -= 1
-    return first, last
-
-
-def _drop_registration_number(s: str, first: int, last: int) -> int:
-    """'Acme Pty Ltd ACN 123 456 789' ends at its suffix: numbers after one are registrations."""
-    words = list(re.finditer(r"\S+", s[first:last]))
-    at = max((i for i, w in enumerate(words[1:], 1) if _is_suffix(w.group())), default=0)
-    after = " ".join(w.group() for w in words[at + 1 :])
-    if at and re.search(r"\d", after) and not re.search(r"\b\d{5}\b", after):
-        return first + words[at].end()
-    return last
-
-
-def _clean(name: str) -> str:
-    """Collapse line breaks and runs of spaces; drop trailing punctuation."""
-    return " ".join(name.replace("\ufffe", "-").split()).rstrip(",;: \u037e")
-
-
-def _span_name(s: str, span: tuple[int, int] | None) -> str:
-    return _clean(s[span[0] : span[1]]) if span else ""
-
-
-def _valid_name(name: str) -> bool:
-    """Reject generic words, role words alone, dates, addresses, sentences and people's titles."""
-    words = name.split()
-    keys = [_key(w) for w in words]
-    bare = _key(name).removeprefix("the ")
-    if not words or len(words) > MAX_NAME_WORDS or not re.search(r"[A-Za-z]{2}", name) \
-            or re.search(r"\b\d{5}\b", name) or re.match(r"part(y|ies)\b", bare):
-        return False
-    if bare in _vocabulary("never_names") or keys[0] in _vocabulary("bad_first_words"):
-        return False
-    content = [k for k in keys if k not in _vocabulary("connectors")]
-    if all(k in _roles() for k in content) \
-            or (len(content) == 1 and content[0] in _vocabulary("corporate_suffixes")):
-        return False
-    if any(k in _vocabulary("function_words") for k in keys[1:]):
-        return False
-    suffix_at = next((i for i, w in enumerate(words[1:], 1) if _is_suffix(w)), 0)
-    if suffix_at:  # "ACME LIMITED WARRANTY AND ..." is capitalised prose, not a name
-        trailing = [w for w in words[suffix_at:] if not _is_suffix(w)]
-        return len(trailing) < 2 or name.upper() != name
-    if words[0][0].isdigit() or re.search(r"\d{3,}", name) or bare in _roles():
-        return False
-    if any(k in _vocabulary("address_words") for k in keys):
-        return False
-    return not any(f" {t} " in f" {bare} " for t in _vocabulary("person_titles"))
-
-
-def _strong(name: str) -> bool:
-    """A capitalised corporate suffix, or an all-capitals name of two to five words."""
-    words = name.split()
-    if any(_is_suffix(w) and w[0].isupper() for w in words[1:]):
-        return True
-    return 2 <= len(words) <= 5 and name.upper() == name and not re.search(r"\d", name)
+    halves = [_Found(only.start, cut, clean_name(s[only.start : cut]), only.aliases),
+              _Found(resume, only.end, clean_name(s[resume : only.end]))]
+    return halves if all(is_valid_name(h.name) for h in halves) else [only]
 
 
 # --- the preamble sentence ---------------------------------------------------------------
@@ -359,7 +197,8 @@ def _list_end(s: str, start: int) -> int:
         depth += (s[i] == "(") - (s[i] == ")")
         if s[i] == "." and depth <= 0 and re.match(r"\s+[A-Z\n]|\s*$", s[i + 1 : i + 4]):
             words = s[max(start, i - 12) : i + 1].split()
-            if words and not (_SENTENCE_ABBREVIATION.search(words[-1]) or _is_suffix(words[-1])):
+            if words and not (_SENTENCE_ABBREVIATION.search(words[-1])
+                              or is_corporate_suffix(words[-1])):
                 return i
     return limit
 
@@ -375,13 +214,13 @@ def _alias_markers(s: str, start: int, end: int) -> list[tuple[int, int, list[st
     for m in _BARE_PAREN.finditer(s, start, end):
         follow = s[m.end() : m.end() + 30].split()
         continues = bool(follow) and (follow[0][0] in "(:" or (
-            _is_name_word(follow[0], "x") and follow[0] not in {"A", "An"}))
+            is_name_word(follow[0], "x") and follow[0] not in {"A", "An"}))
         if not (continues or re.fullmatch(r"[IVX]+|[A-Z]", m.group(1))):
             raw.append((m.start(), m.end(), [m.group(1)]))
     markers = []
     for a, b, names in sorted(raw):
-        keep = [_clean(n) for n in names
-                if _key(n) not in _vocabulary("alias_never") and not _GENERIC_ALIAS.search(n)]
+        keep = [clean_name(n) for n in names
+                if word_key(n) not in vocabulary("alias_never") and not _GENERIC_ALIAS.search(n)]
         parties = not keep and bool(re.search(r"part(y|ies)\b", s[a:b], re.I))
         markers.append((a, b, keep, parties, bool(_GROUP.match(s, a, b))))
     return markers
@@ -404,8 +243,8 @@ def _parse_list(s: str, start: int, end: int, anchored: bool = True) -> list[_Fo
             continue
         target = found[-1] if found else None
         for span in spans:
-            name = _span_name(s, span)
-            target = next((f for f in found if _key(f.name) == _key(name)), None)
+            name = span_name(s, span)
+            target = next((f for f in found if word_key(f.name) == word_key(name)), None)
             if target is None:
                 target = _Found(span[0], span[1], name)
                 found.append(target)
@@ -415,7 +254,7 @@ def _parse_list(s: str, start: int, end: int, anchored: bool = True) -> list[_Fo
 
 
 def _segment_names(s: str, start: int, end: int, strict: bool, many: bool, commas: bool
-                   ) -> list[tuple[int, int]]:
+                   ) -> list[Span]:
     """The party name(s) in `s[start:end]`, the stretch of text before a defined term.
 
     `strict` accepts only strong names (suffix or all capitals) when reading forwards;
@@ -423,20 +262,21 @@ def _segment_names(s: str, start: int, end: int, strict: bool, many: bool, comma
     separated by "and" or ";" (and by commas if `commas`).
     """
     lead = _LEAD.match(s, start, end)
-    head = _name_at(s, lead.end() if lead else start, end)
-    heads: list[tuple[int, int]] = []
-    if head and _valid_name(_span_name(s, head)) and (_strong(_span_name(s, head)) or not strict):
+    head = name_at(s, lead.end() if lead else start, end)
+    heads: list[Span] = []
+    if head and is_valid_name(span_name(s, head)) \
+            and (is_strong_name(span_name(s, head)) or not strict):
         behalf = _ON_BEHALF.match(s, head[1], end)  # "Jane Roe, director of Acme Ltd."
-        other = _name_at(s, behalf.end(), end) if behalf else None
-        heads.append(other if other and _valid_name(_span_name(s, other)) else head)
+        other = name_at(s, behalf.end(), end) if behalf else None
+        heads.append(other if other and is_valid_name(span_name(s, other)) else head)
         if not many:
             return heads
     for sep in (_LIST_SEPARATOR if commas else _SEPARATOR).finditer(s, start, end):
-        span = _name_at(s, sep.end(), end)
+        span = name_at(s, sep.end(), end)
         if not span or span[0] != sep.end() or (heads and span[0] <= heads[-1][1]):
             continue
-        name = _span_name(s, span)
-        if _valid_name(name) and (_strong(name) or not (strict or many)) \
+        name = span_name(s, span)
+        if is_valid_name(name) and (is_strong_name(name) or not (strict or many)) \
                 and (many or not re.search(r"\band\b", s[span[1] : end])):
             heads.append(span)
             if not many:
@@ -447,7 +287,7 @@ def _segment_names(s: str, start: int, end: int, strict: bool, many: bool, comma
     return [back] if back else []
 
 
-def _name_before(s: str, start: int, end: int) -> tuple[int, int] | None:
+def _name_before(s: str, start: int, end: int) -> Span | None:
     """The name written just before a defined term ("to retain Jane Roe ("Consultant")").
 
     A short description in between is skipped ("Kiromic, Inc, a Delaware corporation");
@@ -459,10 +299,10 @@ def _name_before(s: str, start: int, end: int) -> tuple[int, int] | None:
     stop = start + len(text)
     for m in re.finditer(r"\S+", text):
         before = text[: m.start()].split()
-        if before and before[-1][-1] not in ':;,)"' and _is_name_word(before[-1], "x"):
+        if before and before[-1][-1] not in ':;,)"' and is_name_word(before[-1], "x"):
             continue  # not the first word of a name
-        span = _name_at(s, start + m.start(), stop)
-        if not span or span[1] != stop or not _valid_name(_span_name(s, span)):
+        span = name_at(s, start + m.start(), stop)
+        if not span or span[1] != stop or not is_valid_name(span_name(s, span)):
             continue
         preceding = text[max(0, m.start() - 80) : m.start()].rstrip()
         in_address = preceding.endswith(",") and _ADDRESS.search(preceding)
@@ -476,17 +316,18 @@ def _name_before(s: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _label_parties(window: str) -> list[_Found]:
     """'Party A: X' or 'Licensee: Y' lines near the start."""
-    roles = _roles()
+    roles = role_words()
     found = []
     for m in _LABEL_LINE.finditer(window, 0, LEAD_WINDOW):
         label, paren = m["label"], m["paren"] or ""
         is_party = label.startswith("Party ")
-        span = _name_at(window, m.start("rest"), m.end("rest"))
-        if (is_party or _key(label) in roles) and span and _valid_name(_span_name(window, span)):
+        span = name_at(window, m.start("rest"), m.end("rest"))
+        if (is_party or word_key(label) in roles) and span \
+                and is_valid_name(span_name(window, span)):
             aliases = [label] if is_party else []
-            aliases += [paren] if _key(paren) in roles else []
+            aliases += [paren] if word_key(paren) in roles else []
             aliases += [] if is_party else [label]
-            found.append(_Found(span[0], span[1], _span_name(window, span), aliases))
+            found.append(_Found(span[0], span[1], span_name(window, span), aliases))
     return found
 
 
@@ -503,16 +344,16 @@ def _cover_parties(window: str) -> list[_Found]:
             j -= 1
         spans = [_whole_line_name(window, offset, text) for offset, text in group]
         if all(spans):
-            return [_Found(sp[0], sp[1], _span_name(window, sp)) for sp in spans if sp]
+            return [_Found(sp[0], sp[1], span_name(window, sp)) for sp in spans if sp]
     return []
 
 
-def _whole_line_name(s: str, offset: int, line: str) -> tuple[int, int] | None:
+def _whole_line_name(s: str, offset: int, line: str) -> Span | None:
     """A strong name that fills its line (a trailing comma or ', as Agent' may follow)."""
-    span = _name_at(s, offset + len(line) - len(line.lstrip()), offset + len(line))
+    span = name_at(s, offset + len(line) - len(line.lstrip()), offset + len(line))
     if span and re.fullmatch(r"[\s.,]*(?:,?\s*as\s+[\w ]+)?", s[span[1] : offset + len(line)]):
-        name = _span_name(s, span)
-        return span if _valid_name(name) and _strong(name) else None
+        name = span_name(s, span)
+        return span if is_valid_name(name) and is_strong_name(name) else None
     return None
 
 
@@ -528,7 +369,7 @@ def _signature_parties(s: str) -> list[_Found]:
             line = s[line_start:line_end].strip()
             if line and not re.fullmatch(r"[\s_/s-]*|.*/s/.*|\[.*\]", line):
                 span = _last_name_in_line(s, line_start, line_end)
-                name = _span_name(s, span)
+                name = span_name(s, span)
                 if span and not any(_same_entity(f.name, name) for f in found):
                     found.append(_Found(span[0], span[1], name))
                 break
@@ -538,13 +379,13 @@ def _signature_parties(s: str) -> list[_Found]:
     return found
 
 
-def _last_name_in_line(s: str, start: int, end: int) -> tuple[int, int] | None:
+def _last_name_in_line(s: str, start: int, end: int) -> Span | None:
     """The strong name that ends a line ("Date: April 7, 2020 ACME CORP" -> "ACME CORP")."""
     for word in re.finditer(r"\S+", s[start:end]):
-        span = _name_at(s, start + word.start(), end)
-        name = _span_name(s, span)
-        if span and not s[span[1] : end].strip().strip(",:.") and _strong(name) \
-                and _valid_name(name):
+        span = name_at(s, start + word.start(), end)
+        name = span_name(s, span)
+        if span and not s[span[1] : end].strip().strip(",:.") and is_strong_name(name) \
+                and is_valid_name(name):
             return span
     return None
 
@@ -556,7 +397,7 @@ def _last_name_in_line(s: str, start: int, end: int) -> tuple[int, int] | None:
 def _words(name: str) -> str:
     """Name words for matching: lower case, no punctuation, no corporate suffixes or 'the'."""
     cleaned = re.sub(r"[^\w\s]", "", re.sub(r"[-/]", " ", name.lower().replace("&", " and ")))
-    return " ".join(w for w in cleaned.split() if w != "the" and not _is_suffix(w))
+    return " ".join(w for w in cleaned.split() if w != "the" and not is_corporate_suffix(w))
 
 
 def _same_entity(a: str, b: str) -> bool:
