@@ -26,6 +26,9 @@ _CHAR_FIXES = str.maketrans(
         "\u2212": "-", "\u00ad": None, "\u200b": None, "\ufeff": None, "\x00": None,
         "\ufb01": "fi", "\ufb02": "fl", "\ufb00": "ff", "\ufb03": "ffi", "\ufb04": "ffl",
         "\r": "\n", "\x02": "-",
+        # pdfium writes many semicolons as U+037E (a look-alike) and soft line-break
+        # hyphens as U+FFFE; rules written for ";" and "-" must see them as such.
+        "\u037e": ";", "\ufffe": "-",
     }
 )
 _DOUBLED_QUOTE = re.compile(r"''")

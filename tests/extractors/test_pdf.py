@@ -27,6 +27,10 @@ def test_typography_is_normalised() -> None:
     assert normalise_page_text(raw) == 'the "Customer"\nshall pay fifteen - "Fees"'
 
 
+def test_pdfium_lookalike_characters_are_mapped() -> None:
+    assert normalise_page_text("Acme, Inc.\u037e and con\ufffetract") == "Acme, Inc.; and con-tract"
+
+
 def test_evidence_is_trimmed_and_single_spaced() -> None:
     text = ContractText.from_pages("t.pdf", ["alpha  beta\n gamma ", "delta"])
     evidence = text.evidence(0, 20)
