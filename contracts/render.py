@@ -84,7 +84,9 @@ def record_detail(console: Console, record: ContractRecord) -> None:
     fields.add_row("agreement date", _date(record.agreement_date), _evidence(ev.agreement_date))
     fields.add_row("effective date", _date(record.effective_date), _evidence(ev.effective_date))
     fields.add_row("initial term", str(record.initial_term or "—"), _evidence(ev.initial_term))
-    expiry = "perpetual" if record.perpetual else _date(record.expiration_date)
+    expiry = _date(record.expiration_date)
+    if record.perpetual:
+        expiry = "none (evergreen)" if record.renewal.evergreen else "perpetual"
     fields.add_row("expiration", expiry, _evidence(ev.expiration_date))
     fields.add_row("renewal", escape(renewal_line(record)), _evidence(record.renewal.evidence))
     fields.add_row("notice period", str(record.renewal.notice_period or "—"),

@@ -100,7 +100,7 @@ def extract_from_text(
         agreement_date=dates.agreement_date,
         effective_date=dates.effective_date,
         expiration_date=expiration,
-        perpetual=term.perpetual and not term.evergreen and expiration is None,
+        perpetual=term.perpetual and expiration is None,
         initial_term=term.initial_term,
         renewal=renewal,
         governing_law=law.jurisdiction if law else None,

@@ -43,13 +43,13 @@ def term_status(record: ContractRecord, today: date) -> TermStatus:
     """
     renewal = record.renewal
     notice = renewal.notice_period
-    if record.perpetual:
-        return TermStatus(record_id=record.id, as_of=today, state=TermState.perpetual)
     if renewal.evergreen:
         return TermStatus(
             record_id=record.id, as_of=today, state=TermState.evergreen, notice_period=notice
         )
     end = initial_term_end(record)
+    if record.perpetual:
+        return TermStatus(record_id=record.id, as_of=today, state=TermState.perpetual)
     if end is None:
         return TermStatus(
             record_id=record.id,

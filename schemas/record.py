@@ -178,7 +178,10 @@ class ContractRecord(_Model):
     agreement_date: date | None = None
     effective_date: date | None = None
     expiration_date: date | None = None
-    perpetual: bool = False
+    perpetual: bool = Field(
+        default=False,
+        description="no fixed end date: a perpetual grant, or evergreen (see renewal.evergreen)",
+    )
     initial_term: Duration | None = None
     renewal: Renewal = Field(default_factory=Renewal)
     governing_law: str | None = None
