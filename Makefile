@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 DEMO_HOME ?= demo-data
-PACKAGES := schemas extractors portfolio flows contracts
+PACKAGES := schemas extractors portfolio flows contracts bench
 
 .PHONY: demo test lint typecheck unit venv lock clean fixtures accuracy
 
@@ -42,6 +42,10 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Extraction accuracy on ../shared/eval/cuad-dev (report in bench/out/).
+accuracy: $(STAMP)
+	$(BIN)/python -m bench.accuracy
 
 fixtures: $(STAMP)
 	$(BIN)/python fixtures/contracts/generate.py

@@ -1,0 +1,1 @@
+"""Benchmarks: accuracy on real contracts (`python -m bench.accuracy`), speed and memory."""
