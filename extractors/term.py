@@ -23,26 +23,39 @@ from spacy.tokens import Doc, Span
 
 from extractors.document import ContractText
 from extractors.values import parse_date, parse_duration
-from schemas import Duration, Evidence
+from schemas import Duration, DurationUnit, Evidence
 
 _TERM_SENTENCE = re.compile(
     r"\bterm\b|\bexpir|\bduration\b|\bperpetu|\bin\s+effect\b|\bin\s+force\b|\buntil\b|"
-    r"\bcontinu\w*\s+for\b|\bcommenc",
+    r"\bcontinu\w*\s+for\b|\bcommenc|\bvalid\b|\banniversary\b|\bremain\b|\bforce\b",
     re.IGNORECASE,
 )
 _EXPIRY_BEFORE_DATE = re.compile(
-    r"(?:until|through|expir\w*(?:\s+on)?|terminat\w*\s+on|end(?:ing|s)?\s+on|"
-    r"up\s+to\s+and\s+including|expiration\s+date\s+(?:is|shall\s+be|of)|continu\w+\s+to)"
+    r"(?:until|through|expir\w*(?:\s+on)?|terminat\w*\s+on|end(?:ing|s)?(?:\s+(?:on|as\s+of))?|"
+    r"up\s+to\s+and\s+including|expiration\s+date\"?\s*(?:is|shall\s+be|of|means|shall\s+mean)|"
+    r"continu\w+\s+to|until\s+the\s+(?:earlier|later)\s+of\s*(?:\((?:i|a|1)\))?|"
+    r"from\s+\S[^.;]{0,40}?\s+to)"
     r"(?:\s+(?:and\s+including|midnight|11:59\s*p\.?m\.?)[^,]{0,20})?\s*(?:on\s+)?(?:the\s+)?$",
     re.IGNORECASE,
 )
 _INITIAL_TERM_BEFORE = re.compile(
-    r"(?:initial\s+term|term\s+of\s+(?:this|the)\s+\w+|(?:a|the)\s+(?:fixed\s+)?(?:term|period)|"
-    r"term\s+(?:shall|will)\s+be|remain\s+in\s+(?:full\s+)?(?:force|effect)|continu\w+|for|"
-    r"commenc\w+[^.]{0,60}for|shall\s+be)\s*(?:is|shall\s+be|will\s+be)?\s*(?:of|for|until)?\s*"
-    r"(?:a\s+(?:period|term)\s+of\s+)?$",
+    r"(?:initial\s+(?:term|period)[^.;]{0,50}?\b(?:is|be|of|for)|"
+    r"term\s+of\s+(?:this|the)\s+\w+|(?:a|the)\s+(?:fixed\s+|minimum\s+|initial\s+)?(?:term|period)"
+    r"(?:\s*\([^)]{0,30}\))?|\bterm\s*:|"
+    r"term\s+(?:shall|will)\s+be|remain\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?|"
+    r"valid|effective)|continu\w+|for|commenc\w+[^.]{0,60}for|shall\s+be)"
+    r"\s*(?:is|shall\s+be|will\s+be)?\s*(?:of|for|until)?\s*(?:a\s+(?:minimum\s+)?(?:period|term)"
+    r"\s+of\s+)?$",
     re.IGNORECASE,
 )
+_ANNIVERSARY = re.compile(
+    r"\b(?:end|expire|terminate)\w*\s+(?:on|upon|at)\s+the\s+(?P<nth>first|second|third|fourth|"
+    r"fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}(?:st|nd|rd|th))\s*(?:\(\s*\d+\w*\s*\)\s*)?"
+    r"anniversary",
+    re.IGNORECASE,
+)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+             "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
 _RENEWAL_BEFORE = re.compile(
     r"(?:successive|additional|renewal|further|consecutive|extension|extended|renew\w*)"
     r"[^.;]{0,30}$",
@@ -50,13 +63,18 @@ _RENEWAL_BEFORE = re.compile(
 )
 _NOT_A_TERM = re.compile(r"(?:notice|prior|within|after|following|before|payment)\s*$", re.I)
 _PERPETUAL = re.compile(
-    r"\b(?:perpetual(?:ly)?|in\s+perpetuity|indefinite(?:ly)?\b|"
-    r"(?:continue|remain)\s+in\s+(?:full\s+)?(?:force|effect)[^.;]{0,60}until\s+terminated|"
-    r"(?:continue|remain)[^.;]{0,40}until\s+(?:terminated|(?:either|a)\s+party\s+terminates))",
+    r"\b(?:agreement|contract|term|licen[cs]e)\b[^.;]{0,80}?\b(?:is|are|be|remain\w*|continu\w*)"
+    r"\s+(?:in\s+effect\s+)?(?:perpetual(?:ly)?\b|in\s+perpetuity|indefinite(?:ly)?\b)|"
+    r"\b(?:agreement|contract|term|employment|appointment)\b[^.;]{0,80}?"
+    r"(?:continue|remain)[^.;]{0,60}?until\s+(?:terminated|(?:either|a|one)\s+party\s+"
+    r"(?:terminates|gives\s+notice))|"
+    r"\bcontinue\s+unless\s+and\s+until\s+(?:either|a|one)\s+party\s+gives\s+notice|"
+    r"\bno\s+(?:fixed\s+)?(?:term|expiration\s+date)\b|\bdoes\s+not\s+expire\b",
     re.IGNORECASE,
 )
 _EVERGREEN = re.compile(
     r"until\s+terminated\s+by\s+(?:either|any|a|one)\s+party[^.;]{0,80}notice|"
+    r"until\s+(?:either|a|one)\s+party\s+gives\s+notice|"
     r"terminable\s+(?:by\s+either\s+party\s+)?(?:at\s+any\s+time\s+)?(?:up)?on[^.;]{0,40}notice",
     re.IGNORECASE,
 )
@@ -85,7 +103,8 @@ _TERM_DEFINING = re.compile(
     re.IGNORECASE,
 )
 _OTHER_PERIOD = re.compile(
-    r"surviv|after\s+(?:the\s+)?(?:termination|expiration|expiry)|thereafter|insurance|warrant|"
+    r"surviv|after\s+(?:the\s+)?(?:termination|expiration|expiry)|for\s+[^.;]{0,30}thereafter|"
+    r"insurance|warrant|"
     r"confidential|retain|records|non-?compet|non-?solicit|audit|statute|limitation\s+period|"
     r"payment|invoice|support\s+term|maintenance\s+term",
     re.IGNORECASE,
@@ -124,8 +143,7 @@ def find_term(text: ContractText, doc: Doc, day_first: bool = False) -> TermFind
             best_term = score + 1
             found.initial_term = duration
             found.initial_term_evidence = text.evidence(sentence.start_char, sentence.end_char)
-        if not found.perpetual and score > -2 and ("term" in lowered or "licen" in lowered
-                                                  or "effect" in lowered):
+        if not found.perpetual and score > -2:
             _read_no_end(text, sentence, found)
     if found.expiration_date or found.initial_term:
         # A stated end wins over a perpetual licence grant elsewhere in the contract.
@@ -155,6 +173,12 @@ def _stated_end(
                 parsed = parse_duration(ent.text)
                 if parsed is not None and parsed.count > 0:
                     duration = parsed
+    if duration is None and _about_term(lowered):
+        anniversary = _ANNIVERSARY.search(sentence.text)
+        if anniversary is not None:
+            nth = anniversary["nth"].lower()
+            years = _ORDINALS.get(nth) or int(re.sub(r"\D", "", nth))
+            duration = Duration(count=years, unit=DurationUnit.years)
     return expiry, duration
 
 
@@ -173,8 +197,8 @@ def _read_no_end(text: ContractText, sentence: Span, found: TermFindings) -> Non
 
 def _about_term(lowered_sentence: str) -> bool:
     return "term" in lowered_sentence or bool(
-        re.search(r"remain\s+in\s+(?:full\s+)?(?:force|effect)|continue\s+(?:in\s+effect\s+)?for",
-                  lowered_sentence)
+        re.search(r"remain\s+(?:in\s+(?:full\s+)?(?:force|effect)|valid|effective)|"
+                  r"continue\s+(?:in\s+(?:effect|operation)\s+)?for", lowered_sentence)
     )
 
 

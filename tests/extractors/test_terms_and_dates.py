@@ -173,3 +173,64 @@ def test_governing_law(sentence: str, jurisdiction: str) -> None:
 def test_english_language_clause_is_not_english_law() -> None:
     text, _ = doc_of("This Agreement is written in the English language, which shall govern.")
     assert find_governing_law(text) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count", "unit"),
+    [
+        # Regression cases from cuad-dev misses (paraphrased).
+        ("The initial term of the hosting arrangement is 4 years from the start date.", 4, "years"),
+        ("This Agreement shall remain in full force and effect for a period of two years (2), "
+         "unless terminated earlier.", 2, "years"),
+        ("Term: twelve (12) months from the date of this Agreement.", 12, "months"),
+        ("This Agreement is for a term (the \"Term\") of 18 months from the Effective Date.", 18,
+         "months"),
+        ("This contract shall remain valid for 1 year.", 1, "years"),
+        ("The term will begin on the Effective Date and will end on the second (2nd) anniversary "
+         "of the Effective Date.", 2, "years"),
+        ("This Agreement shall have an initial term of one (1) year and shall thereafter "
+         "automatically renew for successive two (2) year periods.", 1, "years"),
+    ],
+)
+def test_initial_term_regressions(sentence: str, count: int, unit: str) -> None:
+    text, doc = doc_of(sentence)
+    term = find_term(text, doc)  # type: ignore[arg-type]
+    assert term.initial_term is not None
+    assert (term.initial_term.count, term.initial_term.unit.value) == (count, unit)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The Term shall commence on the date hereof and shall end as of December 31, 2000.",
+         date(2000, 12, 31)),
+        ("The term will continue until the earlier of (i) December 31, 2022, (ii) the end of the "
+         "lease.", date(2022, 12, 31)),
+        ('"Expiration Date" means March 31, 2020.', date(2020, 3, 31)),
+        ("The joint venture has a fixed term beginning May 1, 2018 and ending May 31st, 2019.",
+         date(2019, 5, 31)),
+    ],
+)
+def test_expiration_date_regressions(sentence: str, expected: date) -> None:
+    text, doc = doc_of(sentence)
+    assert find_term(text, doc).expiration_date == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Supplier grants Buyer a perpetual, irrevocable, royalty-free license to use the marks.",
+        "Company shall not use the Work Product during the term or after, in perpetuity, for any "
+        "other purpose.",
+    ],
+)
+def test_perpetual_grant_is_not_a_perpetual_agreement(sentence: str) -> None:
+    text, doc = doc_of(sentence)
+    assert not find_term(text, doc).perpetual  # type: ignore[arg-type]
+
+
+def test_employment_until_notice_is_evergreen() -> None:
+    text, doc = doc_of("Your employment shall commence on 1 May 2020 and shall continue unless and "
+                       "until either party gives notice to the other.")
+    term = find_term(text, doc)  # type: ignore[arg-type]
+    assert term.perpetual and term.evergreen
