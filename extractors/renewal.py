@@ -32,8 +32,8 @@ _RENEWAL_SENTENCE = re.compile(
     re.IGNORECASE,
 )
 _AUTOMATIC = re.compile(
-    r"\bautomatic(?:ally)?\b[^.;]{0,40}\b(?:renew|extend|continu)|"
-    r"\b(?:renew|extend)\w*\s+automatically|\bauto-?renew|"
+    r"\bautomatic(?:ally)?\b[^.;]{0,40}\b(?:renew|extend|extension|continu)|"
+    r"\b(?:renew|extend|continu)\w*\s+automatically|\bauto-?renew|"
     r"\b(?:shall|will)\s+(?:thereafter\s+)?(?:be\s+)?(?:renew|extend|continu)\w*\s+(?:thereafter\s+)?"
     r"(?:for|from|on|in)\s+(?:(?:a|an)\s+)?(?:successive|additional|further|consecutive|subsequent|"
     r"year|month)|"
@@ -45,14 +45,25 @@ _UNLESS_NOTICE = re.compile(
 )
 _OPTIONAL = re.compile(
     r"\bmutual(?:ly)?\b|\bupon\s+(?:the\s+)?(?:written\s+)?agreement\b|\boption\b|"
-    r"\bmay\s+(?:be\s+)?(?:renew|extend)|\bif\s+(?:both|the)\s+parties\s+agree",
+    r"\bmay\s+(?:be\s+)?(?:renew|extend)|\bagree(?:s|d|ment)?\b|\bby\s+amendment\b|"
+    r"\brenewable\b|\bat\s+(?:its|their|the)\s+(?:sole\s+)?(?:option|discretion)\b|"
+    r"\bright\s+to\s+(?:renew|extend)",
     re.IGNORECASE,
 )
-_RENEWAL_TERM_BEFORE = re.compile(
-    r"(?:successive|additional|renewal|further|consecutive|subsequent|extension|extended|renew\w*"
-    r"|periods?\s+of|terms?\s+of)[^.;]{0,25}$",
+_RENEWAL_WORD = re.compile(
+    r"\b(?:successive|additional|renew\w*|further|consecutive|subsequent|extension|extend\w*|"
+    r"another|automatic(?:ally)?)\b",
     re.IGNORECASE,
 )
+_RENEWAL_REACH = 60
+"""How far after a renewal word its duration may stand ("renew the agreement for another 5
+years")."""
+_RENEWAL_ABOUT = re.compile(
+    r"renew|extend|extension|expir|end\s+of\s+(?:the\s+)?(?:then[\s-]+)?(?:current|initial|renewal)|"
+    r"anniversary|non-?renewal|\bterm\b",
+    re.IGNORECASE,
+)
+"""A neighbouring sentence must be about renewal or expiry for its notice period to count."""
 _NOTICE_AFTER = re.compile(
     r"^[\s'’]*(?:s'|')?\s*(?:\(\s*\d+\s*\)\s*)?(?:advance\s+|prior\s+|written\s+|advanced\s+|"
     r"or\s+more\s+|in\s+advance\s+|before\s+)*(?:written\s+)?(?:notice|prior\s+to|before|in\s+advance|"
@@ -93,16 +104,25 @@ def _durations(sentence: Span) -> list[Span]:
 
 
 def _renewal_term(source: str, sentence: Span) -> Duration | None:
+    """The duration nearest after a renewal word, not a notice period and not the initial term.
+
+    "initial term of three (3) years and shall automatically renew for successive one (1)
+    year terms" -> 1 year: the first duration belongs to the initial term.
+    """
     lowered = sentence.text.lower()
     for ent in _durations(sentence):
-        before = source[max(sentence.start_char, ent.start_char - 60) : ent.start_char]
+        before = source[max(sentence.start_char, ent.start_char - _RENEWAL_REACH) : ent.start_char]
         after = source[ent.end_char : ent.end_char + 40]
-        if _NOTICE_AFTER.search(after):
+        if _NOTICE_AFTER.search(after) or re.search(r"initial", before[-25:], re.IGNORECASE):
             continue
-        names_a_term = re.match(r"^\s*(?:renewal\s+)?(?:terms?|periods?)", after, re.IGNORECASE)
-        if _RENEWAL_TERM_BEFORE.search(before) or names_a_term:
+        if re.match(r"^[\s\"(]*initial", after, re.IGNORECASE):
+            continue
+        names_a_renewal = re.match(r"^\s*(?:\w+\s+)?(?:renewal|extension)\s+(?:terms?|periods?)",
+                                   after, re.IGNORECASE)
+        if _RENEWAL_WORD.search(before) or names_a_renewal:
             return parse_duration(ent.text)
-    if re.search(r"year[\s-]+to[\s-]+year|annual(?:ly)?\s+(?:renew|basis)|yearly", lowered):
+    if re.search(r"year[\s-]+to[\s-]+year|annual(?:ly)?\s+(?:renew|basis)|yearly|"
+                 r"(?:successive|additional|consecutive)\s+annual", lowered):
         return Duration(count=1, unit=DurationUnit.years)
     if re.search(r"month[\s-]+to[\s-]+month", lowered):
         return Duration(count=1, unit=DurationUnit.months)
@@ -127,7 +147,7 @@ def find_renewal(text: ContractText, doc: Doc) -> RenewalFindings:
         if not _RENEWAL_SENTENCE.search(sentence.text):
             continue
         lowered = sentence.text.lower()
-        if "term" not in lowered and "agreement" not in lowered and "period" not in lowered:
+        if not re.search(r"\b(?:term|agreement|period|contract)", lowered):
             continue
         if _NEGATED.search(sentence.text):
             continue
@@ -142,7 +162,9 @@ def find_renewal(text: ContractText, doc: Doc) -> RenewalFindings:
         found.auto_renews = automatic
         found.renewal_term = term
         found.evidence = text.evidence(sentence.start_char, sentence.end_char)
-        for neighbour in sentences[index : index + 1 + _NEIGHBOUR_SENTENCES]:
+        for offset, neighbour in enumerate(sentences[index : index + 1 + _NEIGHBOUR_SENTENCES]):
+            if offset and not _RENEWAL_ABOUT.search(neighbour.text):
+                continue
             notice = _notice_period(source, neighbour)
             if notice is not None:
                 found.notice_period = parse_duration(notice.text)

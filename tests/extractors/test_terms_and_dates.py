@@ -234,3 +234,38 @@ def test_employment_until_notice_is_evergreen() -> None:
                        "until either party gives notice to the other.")
     term = find_term(text, doc)  # type: ignore[arg-type]
     assert term.perpetual and term.evergreen
+
+
+@pytest.mark.parametrize(
+    ("sentence", "auto", "renewal"),
+    [
+        # Regression cases from cuad-dev misses (paraphrased).
+        ("This Agreement shall remain in effect for two years, and thereafter shall continue "
+         "automatically for successive annual periods.", True, (1, "years")),
+        ("The lessee has the option to renew the agreement for another 3 years on notice.", False,
+         (3, "years")),
+        ("The contract is renewable for a 1 year extension by amendment to this agreement.", False,
+         (1, "years")),
+        ("Without notice the contract will automatically extend for an additional month of "
+         "service.", True, (1, "months")),
+        ("This Agreement is subject to an automatic extension for consecutive one (1) year "
+         "periods thereafter.", True, (1, "years")),
+        ("This contract remains in effect for the five (5) year term (\"Initial Term\") and shall "
+         "be automatically extended for one (1) year periods after the Initial Term.", True,
+         (1, "years")),
+    ],
+)
+def test_renewal_regressions(sentence: str, auto: bool, renewal: tuple[int, str]) -> None:
+    text, doc = doc_of(sentence)
+    found = find_renewal(text, doc)  # type: ignore[arg-type]
+    assert found.auto_renews is auto
+    assert found.renewal_term is not None
+    assert (found.renewal_term.count, found.renewal_term.unit.value) == renewal
+
+
+def test_termination_notice_in_an_unrelated_next_sentence_is_not_the_renewal_notice() -> None:
+    text, doc = doc_of(
+        "This Agreement renews automatically for successive one-year terms. Either party may "
+        "terminate for convenience upon sixty (60) days prior written notice."
+    )
+    assert find_renewal(text, doc).notice_period is None  # type: ignore[arg-type]
