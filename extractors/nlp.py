@@ -22,6 +22,7 @@ import spacy
 import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import compile_infix_regex
 
 PATTERNS_DIR = Path(__file__).with_name("patterns")
 ENTITY_LABELS = ("DATE", "DURATION", "PERCENT", "MONEY")
@@ -49,6 +50,9 @@ def line_sentence_starts(doc: Doc) -> Doc:
 def _build_pipeline() -> Language:
     nlp = spacy.blank("en")
     nlp.max_length = MAX_TEXT_CHARS
+    # "five (5)-year terms": split "5)-year" into 5 ) - year, as in "five (5) year terms".
+    infixes = [*nlp.Defaults.infixes, r"(?<=[0-9])\)(?=-)", r"(?<=\))-(?=[A-Za-z])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.add_pipe("line_sentence_starts")
     nlp.add_pipe("sentencizer")
     ruler = nlp.add_pipe(

@@ -45,7 +45,8 @@ _UNLESS_NOTICE = re.compile(
 )
 _OPTIONAL = re.compile(
     r"\bmutual(?:ly)?\b|\bupon\s+(?:the\s+)?(?:written\s+)?agreement\b|\boption\b|"
-    r"\bmay\s+(?:be\s+)?(?:renew|extend)|\bagree(?:s|d|ment)?\b|\bby\s+amendment\b|"
+    r"\bmay\s+(?:be\s+)?(?:renew|extend)|\bby\s+amendment\b|"
+    r"\bagree\w*\b[^.;]{0,40}\b(?:renew|extend)|\b(?:renew|extend)\w*\b[^.;]{0,120}\bagree|"
     r"\brenewable\b|\bat\s+(?:its|their|the)\s+(?:sole\s+)?(?:option|discretion)\b|"
     r"\bright\s+to\s+(?:renew|extend)",
     re.IGNORECASE,
@@ -58,6 +59,10 @@ _RENEWAL_WORD = re.compile(
 _RENEWAL_REACH = 60
 """How far after a renewal word its duration may stand ("renew the agreement for another 5
 years")."""
+_NOT_A_RENEWAL_TERM = re.compile(
+    r"(?:initial[^.;]{0,15}|(?:less|more|longer|shorter)\s+than|within|after|before|up\s+to)\s*$",
+    re.IGNORECASE,
+)
 _RENEWAL_ABOUT = re.compile(
     r"renew|extend|extension|expir|end\s+of\s+(?:the\s+)?(?:then[\s-]+)?(?:current|initial|renewal)|"
     r"anniversary|non-?renewal|\bterm\b",
@@ -80,12 +85,22 @@ _NEGATED = re.compile(
     r"(?:renew|extend)|\bwithout\s+(?:any\s+)?(?:automatic\s+)?renewal|\bnon-?renewable\b",
     re.IGNORECASE,
 )
+_THE_CONTRACT = (
+    r"(?:\b(?:this|the)\s+(?:agreement|contract)\b|\b(?:initial|renewal|then[\s-]+current)\s+term\b|"
+    r"\bterm\s+of\s+(?:this|the)\s+(?:agreement|contract)\b|\b(?:agreement|contract)\s+term\b)"
+)
 _RENEWS_THE_CONTRACT = re.compile(
-    r"\b(?:agreement|term|contract)\b[^.;]{0,80}\b(?:renew|extend)|"
-    r"\b(?:renew|extend)\w*[^.;]{0,25}\b(?:agreement|term|contract)\b",
+    rf"{_THE_CONTRACT}[^.;]{{0,80}}\b(?:renew|extend)|\b(?:renew|extend)\w*[^.;]{{0,25}}{_THE_CONTRACT}"
+    r"|\brenewable\b",
     re.IGNORECASE,
 )
 """An optional renewal must renew the contract itself, not a deadline or a milestone date."""
+_RENEWS_VERB = re.compile(
+    r"\b(?:shall|will|is\s+to|to)\s+(?:\w+\s+){0,2}(?:renew|be\s+renewed|extend|be\s+extended)\b",
+    re.IGNORECASE,
+)
+"""'Unless ... notice' marks an automatic renewal only with a renewing verb, not a defined
+term ("... through December 31, 2021 and any Renewal Term, unless terminated")."""
 _NEIGHBOUR_SENTENCES = 2
 
 
@@ -113,9 +128,9 @@ def _renewal_term(source: str, sentence: Span) -> Duration | None:
     for ent in _durations(sentence):
         before = source[max(sentence.start_char, ent.start_char - _RENEWAL_REACH) : ent.start_char]
         after = source[ent.end_char : ent.end_char + 40]
-        if _NOTICE_AFTER.search(after) or re.search(r"initial", before[-25:], re.IGNORECASE):
+        if _NOTICE_AFTER.search(after) or _NOT_A_RENEWAL_TERM.search(before):
             continue
-        if re.match(r"^[\s\"(]*initial", after, re.IGNORECASE):
+        if re.search(r"initial\s+(?:term|period)", after[:30], re.IGNORECASE):
             continue
         names_a_renewal = re.match(r"^\s*(?:\w+\s+)?(?:renewal|extension)\s+(?:terms?|periods?)",
                                    after, re.IGNORECASE)
@@ -138,27 +153,43 @@ def _notice_period(source: str, sentence: Span) -> Span | None:
     return None
 
 
-def find_renewal(text: ContractText, doc: Doc) -> RenewalFindings:
-    """Renewal mechanics from the first sentence that renews the term, with evidence."""
-    found = RenewalFindings()
-    sentences = list(doc.sents)
-    source = text.text
+def _candidates(sentences: list[Span], source: str) -> list[tuple[int, int, bool, Duration | None]]:
+    """Renewal sentences as (rank, index, automatic, renewal term); lower rank is better.
+
+    Rank 0: renews automatically and states the renewal term; 1: renews automatically
+    without a term ("shall extend ... unless terminated" may only mean the term runs);
+    2: an optional renewal (by agreement, at a party's option) with its term.
+    """
+    found = []
     for index, sentence in enumerate(sentences):
         if not _RENEWAL_SENTENCE.search(sentence.text):
             continue
-        lowered = sentence.text.lower()
-        if not re.search(r"\b(?:term|agreement|period|contract)", lowered):
+        if not re.search(r"\b(?:term|agreement|period|contract)", sentence.text, re.IGNORECASE):
             continue
         if _NEGATED.search(sentence.text):
             continue
         automatic = bool(_AUTOMATIC.search(sentence.text)) or (
-            bool(_UNLESS_NOTICE.search(sentence.text)) and "renew" in lowered
+            bool(_UNLESS_NOTICE.search(sentence.text)) and bool(_RENEWS_VERB.search(sentence.text))
         )
-        optional = (bool(_OPTIONAL.search(sentence.text)) and not automatic
+        optional = (not automatic and bool(_OPTIONAL.search(sentence.text))
                     and bool(_RENEWS_THE_CONTRACT.search(sentence.text)))
         term = _renewal_term(source, sentence)
-        if not automatic and not (optional and term):
-            continue
+        if automatic:
+            found.append((0 if term else 1, index, True, term))
+        elif optional and term:
+            found.append((2, index, False, term))
+    return found
+
+
+def find_renewal(text: ContractText, doc: Doc) -> RenewalFindings:
+    """Renewal mechanics from the best renewal sentence (see `_candidates`), with evidence."""
+    found = RenewalFindings()
+    sentences = list(doc.sents)
+    source = text.text
+    candidates = _candidates(sentences, source)
+    if candidates:
+        _rank, index, automatic, term = min(candidates)
+        sentence = sentences[index]
         found.auto_renews = automatic
         found.renewal_term = term
         found.evidence = text.evidence(sentence.start_char, sentence.end_char)
@@ -170,8 +201,6 @@ def find_renewal(text: ContractText, doc: Doc) -> RenewalFindings:
                 found.notice_period = parse_duration(notice.text)
                 found.notice_evidence = text.evidence(neighbour.start_char, neighbour.end_char)
                 break
-        if automatic:
-            break
     if found.auto_renews and found.renewal_term is None:
         found.warnings.append("contract auto-renews but the renewal term is not stated")
     if found.auto_renews and found.notice_period is None:

@@ -269,3 +269,29 @@ def test_termination_notice_in_an_unrelated_next_sentence_is_not_the_renewal_not
         "terminate for convenience upon sixty (60) days prior written notice."
     )
     assert find_renewal(text, doc).notice_period is None  # type: ignore[arg-type]
+
+
+def test_parenthesised_number_before_a_hyphenated_unit() -> None:
+    text, doc = doc_of("Thereafter the agreement shall automatically renew for successive five "
+                       "(5)-year terms unless either party objects ninety (90) days prior to the "
+                       "end of the then current term.")
+    found = find_renewal(text, doc)  # type: ignore[arg-type]
+    assert found.renewal_term is not None and found.renewal_term.count == 5
+    assert found.notice_period is not None and found.notice_period.count == 90
+
+
+def test_automatic_sentence_with_a_term_wins_over_one_without() -> None:
+    text, doc = doc_of(
+        "1. TERM\nThis Agreement shall extend for a period of five (5) years (\"Initial Term\") "
+        "unless terminated earlier. Thereafter it shall automatically renew for successive one "
+        "(1) year terms."
+    )
+    found = find_renewal(text, doc)  # type: ignore[arg-type]
+    assert found.renewal_term is not None and found.renewal_term.count == 1
+
+
+def test_mediation_extension_is_not_a_renewal() -> None:
+    text, doc = doc_of("Mediation shall not continue more than sixty (60) days unless the parties "
+                       "agree in writing to extend that period.")
+    found = find_renewal(text, doc)  # type: ignore[arg-type]
+    assert not found.auto_renews and found.renewal_term is None
