@@ -142,12 +142,13 @@ def score_renewal_exists(gold_text: str | None, record: ContractRecord) -> Tally
 
 _LAW_NOISE = re.compile(
     r"\b(?:the\s+)?(?:state|commonwealth|province)\s+of\b|\bthe\s+laws?\s+of\b|"
-    r",?\s*(?:u\.?s\.?a\.?|united\s+states(?:\s+of\s+america)?|uk|united\s+kingdom)\s*$",
+    r",?\s*(?:u\.?s\.?a\.?|united\s+states(?:\s+of\s+america)?|uk|united\s+kingdom|canada)\s*$",
     re.IGNORECASE,
 )
 _LAW_SAME = {"england": "england and wales", "wales": "england and wales",
              "federal republic of germany": "germany", "prc": "peoples republic of china",
-             "china": "peoples republic of china", "massachussets": "massachusetts"}
+             "china": "peoples republic of china", "massachussets": "massachusetts",
+             "republic of south africa": "south africa"}
 """Gold spellings that name the same jurisdiction (annotators were not consistent)."""
 
 

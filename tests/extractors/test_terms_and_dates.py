@@ -295,3 +295,41 @@ def test_mediation_extension_is_not_a_renewal() -> None:
                        "agree in writing to extend that period.")
     found = find_renewal(text, doc)  # type: ignore[arg-type]
     assert not found.auto_renews and found.renewal_term is None
+
+
+@pytest.mark.parametrize(
+    ("text", "jurisdiction"),
+    [
+        # Regression cases from cuad-dev misses (paraphrased).
+        ("The laws of California shall govern the construction of this Agreement.", "California"),
+        ("This Agreement is governed by the laws of the United States of America and of the "
+         "Commonwealth of Pennsylvania as applied to contracts made and performed there.",
+         "Pennsylvania"),
+        ("This Contract shall be governed by the laws of the R.O.C. in all respects.",
+         "Taiwan"),
+        ("12. Governing Law and Disputes\n12.1 This Agreement is made under and subject to the "
+         "substantive laws of the State of New York.", "New York"),
+        ("The venture is formed in accordance with the laws of the State of Florida.", "Florida"),
+    ],
+)
+def test_governing_law_regressions(text: str, jurisdiction: str) -> None:
+    found = find_governing_law(ContractText.from_pages("t.pdf", [text]))
+    assert found is not None and found.jurisdiction == jurisdiction
+
+
+def test_choice_of_law_beats_an_earlier_venue_clause() -> None:
+    text = ContractText.from_pages("t.pdf", [
+        "Any action shall be brought in the courts of New York, and the parties submit to "
+        "the jurisdiction of the courts of New York under the laws of New York. "
+        "This Agreement shall be governed in all respects by the laws of Japan."])
+    found = find_governing_law(text)
+    assert found is not None and found.jurisdiction == "Japan"
+
+
+def test_choice_of_law_split_by_a_page_break_and_running_header() -> None:
+    text = ContractText.from_pages("t.pdf", [
+        "12.4 Governing Law. This Agreement shall be governed by and construed in accordance with",
+        "Outsourcing Agreement Ref. ABC/2023/07\nthe law of England and Wales. The courts of "
+        "England shall have jurisdiction."])
+    found = find_governing_law(text)
+    assert found is not None and found.jurisdiction == "England and Wales"
