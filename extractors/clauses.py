@@ -22,8 +22,6 @@ Vocabularies (heading words per type, body keywords, heading rules) live in
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections import Counter
 from dataclasses import dataclass, field
 
 from extractors.clause_types import (
@@ -292,29 +290,6 @@ class _Scanner:
         return _Heading(start, 0, line if rest else _with_title_line(line, lines, index))
 
 
-def _furniture(ct: ContractText, lines: list[tuple[int, str]]) -> set[int]:
-    """Page numbers and running headers/footers: lines repeated at the edges of many pages."""
-
-    def key(raw: str) -> str:
-        """Page numbers vary, so "Page 3 of 9" is keyed without digits; other lines exactly,
-        so "ARTICLE 5" and "ARTICLE 6" heading consecutive pages stay apart."""
-        words = " ".join(raw.lower().split())
-        return re.sub(r"\d+", "#", words) if _PAGE_WORDS.search(words) else words
-
-    keys = [key(raw) if raw.strip() else "" for _, raw in lines]
-    page_starts = [page.start for page in ct.pages]
-    per_page: dict[int, list[int]] = {}
-    for index, (offset, _) in enumerate(lines):
-        if keys[index]:
-            per_page.setdefault(bisect_right(page_starts, offset), []).append(index)
-    edges: Counter[str] = Counter()
-    for indices in per_page.values():
-        edges.update({keys[i] for i in indices[:3] + indices[-3:]})
-    repeated = {k for k, n in edges.items() if n >= max(3, int(0.3 * len(ct.pages)))}
-    return {i for i, k in enumerate(keys)
-            if k and (k in repeated or _PAGE_NUMBER.match(lines[i][1].strip()))}
-
-
 def _nest(headings: list[_Heading], text_end: int) -> list[_Heading]:
     """Parent = nearest earlier heading of a lower level; a node ends where the next one of
     its level or above starts."""
@@ -395,12 +370,8 @@ def segment_clauses(text: ContractText) -> list[Clause]:
     Text before the first heading (title block, parties, recitals) is one clause of type
     `other` without a heading. Offsets index `text.text`; `page` is where a clause starts.
     """
-    lines: list[tuple[int, str]] = []
-    offset = 0
-    for raw in text.text.split("\n"):
-        lines.append((offset, raw))
-        offset += len(raw) + 1
-    headings = _Scanner(text.text).scan(lines, _furniture(text, lines))
+    lines = text.lines
+    headings = _Scanner(text.text).scan(lines, set(text.running_lines))
     emitter = _Emitter(text)
     preamble = text.text[: headings[0].start if headings else len(text.text)].rstrip()
     start = len(preamble) - len(preamble.lstrip())

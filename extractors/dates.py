@@ -27,12 +27,20 @@ from schemas import Evidence
 PREAMBLE_CHARS = 4000
 """How far into the text the agreement date is looked for (cover pages included)."""
 
-_AGREEMENT_CUE = re.compile(
+_STRONG_CUE = re.compile(
     r"(?:\bdated\b(?:\s+as\s+of)?|\bmade\b|\bentered\s+into\b|\bexecuted\b|\bas\s+of\b|"
-    r"\bagreement\s+date\b|\bdate\s*:|\beffective\b|\bis\s+dated\b|\bon\b|\bthis\b)"
-    r"[^.;]{0,80}$",
+    r"\bagreement\s+date\b|\beffective\b|\bsigned\b)[^.;]{0,80}$",
     re.IGNORECASE,
 )
+"""Words that date the agreement itself ("dated as of", "made and entered into this")."""
+_WEAK_CUE = re.compile(r"(?:\bon\b|\bthis\b)[^.;]{0,60}$", re.IGNORECASE)
+"""Weaker: "on", "this", used only when no strong cue dates the agreement."""
+_SIGNATURE_DATE = re.compile(
+    r"(?:^|\n)[ \t]*(?:date|dated|date\s+signed|signature\s+date)\s*:?[ \t]*$|"
+    r"\b(?:signed|executed)\b[^.;]{0,80}\b(?:on|this|as\s+of)\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+"""A date in a signature block ("Date: November 5, 2019", "signed at Pretoria on this")."""
 _OTHER_AGREEMENT = re.compile(
     r"(?<!this )(?<!the )\b(?:agreement|contract|amendment|plan|letter|note|lease)\s*,?\s*"
     r"(?:dated|made|entered\s+into|executed)(?:\s+(?:as\s+of|on))?\s*$",
@@ -78,21 +86,51 @@ def _dates(doc: Doc, day_first: bool, limit: int | None = None) -> list[tuple[Sp
     return found
 
 
-def find_agreement_dates(text: ContractText, doc: Doc, day_first: bool = False) -> AgreementDates:
-    """Agreement and effective dates, each with evidence; warnings for what is inferred."""
-    result = AgreementDates()
-    mentions = _dates(doc, day_first)
-    source = text.text
+def _preamble_date(text: ContractText, mentions: list[tuple[Span, date]], cue: re.Pattern[str]
+                   ) -> tuple[Span, date] | None:
+    """The first preamble date preceded by `cue`, skipping dates of other agreements."""
     for ent, value in mentions:
         if ent.start_char > PREAMBLE_CHARS:
             break
-        before = source[max(0, ent.start_char - 90) : ent.start_char]
-        if _OTHER_AGREEMENT.search(before):
-            continue
-        if _AGREEMENT_CUE.search(before):
-            result.agreement_date = value
-            result.agreement_evidence = text.evidence(max(0, ent.start_char - 40), ent.end_char)
-            break
+        before = text.text[max(0, ent.start_char - 90) : ent.start_char]
+        if not _OTHER_AGREEMENT.search(before) and cue.search(before):
+            return ent, value
+    return None
+
+
+def _signature_date(text: ContractText, mentions: list[tuple[Span, date]]
+                    ) -> tuple[Span, date] | None:
+    """The latest date in the signature blocks (the agreement is made when the last party signs)."""
+    signed = [
+        (ent, value) for ent, value in mentions
+        if _SIGNATURE_DATE.search(text.text[max(0, ent.start_char - 90) : ent.start_char])
+    ]
+    return max(signed, key=lambda item: item[1]) if signed else None
+
+
+def find_agreement_dates(text: ContractText, doc: Doc, day_first: bool = False) -> AgreementDates:
+    """Agreement and effective dates, each with evidence; warnings for what is inferred.
+
+    The agreement date is, in order of trust: a preamble date after a strong cue
+    ("dated", "made", "entered into"), one after a weak cue ("on", "this"), the latest
+    signature-block date, the first date on the first page. Dates on running headers and
+    footers (filing stamps, print dates) are never used.
+    """
+    result = AgreementDates()
+    mentions = [(ent, value) for ent, value in _dates(doc, day_first)
+                if not text.in_running_line(ent.start_char)]
+    source = text.text
+    chosen = (_preamble_date(text, mentions, _STRONG_CUE)
+              or _preamble_date(text, mentions, _WEAK_CUE))
+    if chosen is None and (chosen := _signature_date(text, mentions)) is not None:
+        result.warnings.append("agreement date taken from the signature block")
+    first_page = [m for m in mentions if m[0].start_char < PREAMBLE_CHARS // 2]
+    if chosen is None and first_page:
+        chosen = first_page[0]
+        result.warnings.append("agreement date taken from the first date on the first page")
+    if chosen is not None:
+        ent, result.agreement_date = chosen
+        result.agreement_evidence = text.evidence(max(0, ent.start_char - 40), ent.end_char)
     for ent, value in mentions:
         before = source[max(0, ent.start_char - 60) : ent.start_char]
         after = source[ent.end_char : ent.end_char + 60]
@@ -100,12 +138,6 @@ def find_agreement_dates(text: ContractText, doc: Doc, day_first: bool = False) 
             result.effective_date = value
             result.effective_evidence = text.evidence(max(0, ent.start_char - 40), ent.end_char)
             break
-    first_page_date = mentions and mentions[0][0].start_char < PREAMBLE_CHARS // 2
-    if result.agreement_date is None and first_page_date:
-        ent, value = mentions[0]
-        result.agreement_date = value
-        result.agreement_evidence = text.evidence(ent.start_char, ent.end_char)
-        result.warnings.append("agreement date taken from the first date on the first page")
     if result.effective_date is None:
         signature = _SIGNATURE_EFFECTIVE.search(source)
         if signature:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from schemas import Evidence
@@ -32,6 +34,9 @@ _CHAR_FIXES = str.maketrans(
     }
 )
 _DOUBLED_QUOTE = re.compile(r"''")
+_PAGE_NUMBER = re.compile(r"^\W*(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?\W*$|^\W*[ivx]{1,5}\W*$",
+                          re.IGNORECASE)
+_PAGE_WORDS = re.compile(r"\bpage\b|\d\s*of\s*\d|^\W*\d+\W*$")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 
 
@@ -106,6 +111,53 @@ class ContractText:
             text=" ".join(self.text[start:end].split()),
         )
 
+    @cached_property
+    def lines(self) -> list[tuple[int, str]]:
+        """Every line of the text with the offset where it starts."""
+        found: list[tuple[int, str]] = []
+        offset = 0
+        for raw in self.text.split("\n"):
+            found.append((offset, raw))
+            offset += len(raw) + 1
+        return found
+
+    @cached_property
+    def running_lines(self) -> frozenset[int]:
+        """Indexes (into `lines`) of page furniture: page numbers, running headers/footers.
+
+        A running line is one repeated among the first or last three lines of at least
+        30% of the pages (and of 3 pages); page numbers vary, so "Page 3 of 9" is keyed
+        without its digits. Filing stamps ("Source: ACME INC, 8-K, 12/3/2018") are running
+        lines too, so their dates are never mistaken for the contract's.
+        """
+        lines = self.lines
+        keys = [_furniture_key(raw) if raw.strip() else "" for _, raw in lines]
+        page_starts = [page.start for page in self.pages]
+        per_page: dict[int, list[int]] = {}
+        for index, (offset, _) in enumerate(lines):
+            if keys[index]:
+                per_page.setdefault(bisect_right(page_starts, offset), []).append(index)
+        edges: Counter[str] = Counter()
+        for indices in per_page.values():
+            edges.update({keys[i] for i in indices[:3] + indices[-3:]})
+        repeated = {k for k, n in edges.items() if n >= max(3, int(0.3 * len(self.pages)))}
+        return frozenset(
+            i for i, k in enumerate(keys)
+            if k and (k in repeated or _PAGE_NUMBER.match(lines[i][1].strip()))
+        )
+
+    def in_running_line(self, offset: int) -> bool:
+        """Whether `offset` falls on a running header/footer or page-number line."""
+        starts = [start for start, _ in self.lines]
+        return bisect_right(starts, offset) - 1 in self.running_lines
+
     def page_text(self, number: int) -> str:
         span = self.pages[number - 1]
         return self.text[span.start : span.end]
+
+
+def _furniture_key(raw: str) -> str:
+    """Page numbers vary, so "Page 3 of 9" is keyed without digits; other lines exactly,
+    so "ARTICLE 5" and "ARTICLE 6" heading consecutive pages stay apart."""
+    words = " ".join(raw.lower().split())
+    return re.sub(r"\d+", "#", words) if _PAGE_WORDS.search(words) else words

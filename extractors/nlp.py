@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import spacy
 import srsly
@@ -47,6 +48,24 @@ def line_sentence_starts(doc: Doc) -> Doc:
     return doc
 
 
+_ANY_SPACE = {"IS_SPACE": True, "OP": "*"}
+
+
+def _space_tolerant(entry: dict[str, Any]) -> dict[str, Any]:
+    """Let a token pattern match across extra white space ("day of  September").
+
+    spaCy keeps a run of spaces beyond the first as a token of its own; PDFs are full of
+    them, and writing the optional space into every pattern would bury the data file.
+    """
+    tokens = entry["pattern"]
+    if not isinstance(tokens, list) or len(tokens) < 2:
+        return entry
+    spaced: list[dict[str, Any]] = [tokens[0]]
+    for token in tokens[1:]:
+        spaced += [_ANY_SPACE, token]
+    return {**entry, "pattern": spaced}
+
+
 def _build_pipeline() -> Language:
     nlp = spacy.blank("en")
     nlp.max_length = MAX_TEXT_CHARS
@@ -65,7 +84,8 @@ def _build_pipeline() -> Language:
             "validate": True,
         },
     )
-    ruler.add_patterns(list(srsly.read_jsonl(PATTERNS_DIR / "entities.jsonl")))  # type: ignore[attr-defined]
+    patterns = [_space_tolerant(p) for p in srsly.read_jsonl(PATTERNS_DIR / "entities.jsonl")]
+    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
     return nlp
 
 

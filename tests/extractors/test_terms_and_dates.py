@@ -333,3 +333,39 @@ def test_choice_of_law_split_by_a_page_break_and_running_header() -> None:
         "England shall have jurisdiction."])
     found = find_governing_law(text)
     assert found is not None and found.jurisdiction == "England and Wales"
+
+
+@pytest.mark.parametrize(
+    ("pages", "expected"),
+    [
+        # Regression cases from cuad-dev misses (paraphrased).
+        (["This Alliance Agreement, effective as of the 23rd day of  September, 2016, is entered "
+          "into by A Corp. and B Inc."], date(2016, 9, 23)),
+        (["THIS AGREEMENT is dated May 3,2006.\nBETWEEN: A Ltd. and B Ltd."], date(2006, 5, 3)),
+        (["Supply Agreement - As amended on February 28, 2010\nThis Supply Agreement was made and "
+          "entered into as of the 11 day of January, 2001 by A Ltd. and B Inc."],
+         date(2001, 1, 11)),
+    ],
+)
+def test_agreement_date_regressions(pages: list[str], expected: date) -> None:
+    text, doc = doc_of(*pages)
+    assert find_agreement_dates(text, doc).agreement_date == expected  # type: ignore[arg-type]
+
+
+def test_signature_block_date_when_the_preamble_has_none() -> None:
+    text, doc = doc_of(
+        "SERVICES AGREEMENT\nThe parties agree as follows.\n1. Services. Vendor provides services.",
+        "IN WITNESS WHEREOF the parties sign below.\nBy: /s/ A. Smith\nDate: 4/24/2018\n"
+        "By: /s/ B. Jones\nDate: 04/25/2018",
+    )
+    found = find_agreement_dates(text, doc)  # type: ignore[arg-type]
+    assert found.agreement_date == date(2018, 4, 25)  # the last signature
+    assert "agreement date taken from the signature block" in found.warnings
+
+
+def test_filing_stamp_dates_on_every_page_are_ignored() -> None:
+    stamp = "Source: ACME HOLDINGS INC, 8-K, 10/28/2016"
+    pages = [f"SERVICES AGREEMENT\nThe parties agree as follows.\n{stamp}",
+             f"2. Fees. Customer pays monthly.\n{stamp}", f"3. Term. One year.\n{stamp}"]
+    text, doc = doc_of(*pages)
+    assert find_agreement_dates(text, doc).agreement_date is None  # type: ignore[arg-type]
