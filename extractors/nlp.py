@@ -22,6 +22,7 @@ from typing import Any
 import spacy
 import srsly
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
@@ -70,8 +71,9 @@ def _build_pipeline() -> Language:
     nlp = spacy.blank("en")
     nlp.max_length = MAX_TEXT_CHARS
     # "five (5)-year terms": split "5)-year" into 5 ) - year, as in "five (5) year terms".
-    infixes = [*nlp.Defaults.infixes, r"(?<=[0-9])\)(?=-)", r"(?<=\))-(?=[A-Za-z])"]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    infixes = [*(nlp.Defaults.infixes or ()), r"(?<=[0-9])\)(?=-)", r"(?<=\))-(?=[A-Za-z])"]
+    tokenizer: Tokenizer = nlp.tokenizer  # type: ignore[assignment]
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.add_pipe("line_sentence_starts")
     nlp.add_pipe("sentencizer")
     ruler = nlp.add_pipe(
