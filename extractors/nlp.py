@@ -72,7 +72,7 @@ def _build_pipeline() -> Language:
     nlp.max_length = MAX_TEXT_CHARS
     # "five (5)-year terms": split "5)-year" into 5 ) - year, as in "five (5) year terms".
     infixes = [*(nlp.Defaults.infixes or ()), r"(?<=[0-9])\)(?=-)", r"(?<=\))-(?=[A-Za-z])"]
-    tokenizer: Tokenizer = nlp.tokenizer  # type: ignore[assignment]
+    tokenizer: Tokenizer = nlp.tokenizer
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.add_pipe("line_sentence_starts")
     nlp.add_pipe("sentencizer")
