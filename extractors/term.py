@@ -69,6 +69,9 @@ _PERPETUAL = re.compile(
     r"(?:continue|remain)[^.;]{0,60}?until\s+(?:terminated|(?:either|a|one)\s+party\s+"
     r"(?:terminates|gives\s+notice))|"
     r"\bcontinue\s+unless\s+and\s+until\s+(?:either|a|one)\s+party\s+gives\s+notice|"
+    r"\b(?:agreement|contract|term)\b[^.;]{0,80}?\bcontinu\w*\s+until\s+(?:the\s+|its\s+)?termination\b|"
+    r"\bendur\w*\s+(?:in\s+perpetuity|indefinitely)|\bindefinite\s+(?:term|period|duration)\b|"
+    r"\bnot\s+be\s+terminable\b|"
     r"\bno\s+(?:fixed\s+)?(?:term|expiration\s+date)\b|\bdoes\s+not\s+expire\b",
     re.IGNORECASE,
 )
@@ -103,16 +106,26 @@ _TERM_DEFINING = re.compile(
     re.IGNORECASE,
 )
 _OTHER_PERIOD = re.compile(
-    r"surviv|after\s+(?:the\s+)?(?:termination|expiration|expiry)|for\s+[^.;]{0,30}thereafter|"
-    r"insurance|warrant|"
+    r"surviv|after\s+(?:the\s+|its\s+|such\s+)?(?:termination|expiration|expiry)|"
+    r"for\s+[^.;]{0,30}thereafter|insurance|warrant|force\s+majeure|suspen|"
     r"confidential|retain|records|non-?compet|non-?solicit|audit|statute|limitation\s+period|"
     r"payment|invoice|support\s+term|maintenance\s+term",
     re.IGNORECASE,
 )
 
 
+_DEFINES_OTHER = re.compile(r"\"(?P<defined>[^\"]{2,40})\"\s+(?:means|shall\s+mean|refers\s+to)")
+
+
 def _sentence_score(lowered: str) -> int:
-    """How much a sentence looks like the one that sets the contract's own term."""
+    """How much a sentence looks like the one that sets the contract's own term.
+
+    A definition of some other period ('"Calendar Year" means the twelve-month period
+    ending on December 31') says nothing about when the contract ends.
+    """
+    definition = _DEFINES_OTHER.search(lowered)
+    if definition and not re.search(r"\bterm\b|expir", definition["defined"]):
+        return -5
     score = 3 if _TERM_DEFINING.search(lowered) else 0
     if "effective date" in lowered or "commenc" in lowered:
         score += 1

@@ -369,3 +369,33 @@ def test_filing_stamp_dates_on_every_page_are_ignored() -> None:
              f"2. Fees. Customer pays monthly.\n{stamp}", f"3. Term. One year.\n{stamp}"]
     text, doc = doc_of(*pages)
     assert find_agreement_dates(text, doc).agreement_date is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Regression cases from cuad-dev misses (paraphrased).
+        "This Agreement will commence on the Effective Date and will continue until termination "
+        "as provided below.",
+        "The licence granted hereunder shall endure indefinitely unless terminated under clause 6.",
+        "Period of services: this Agreement is valid for an indefinite term.",
+        "The provisions of this Agreement shall not be terminable or revocable for any reason.",
+    ],
+)
+def test_no_fixed_end_regressions(sentence: str) -> None:
+    text, doc = doc_of(sentence)
+    assert find_term(text, doc).perpetual  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        '"Calendar Year" means the twelve-month period ending on December 31, 2019.',
+        "This duty continues during the term of this Agreement and for two years after its "
+        "termination.",
+    ],
+)
+def test_other_periods_are_not_the_term(sentence: str) -> None:
+    text, doc = doc_of(sentence)
+    term = find_term(text, doc)  # type: ignore[arg-type]
+    assert term.initial_term is None and term.expiration_date is None
