@@ -27,7 +27,8 @@ from schemas import Duration, DurationUnit, Evidence
 
 _TERM_SENTENCE = re.compile(
     r"\bterm\b|\bexpir|\bduration\b|\bperpetu|\bin\s+effect\b|\bin\s+force\b|\buntil\b|"
-    r"\bcontinu\w*\s+for\b|\bcommenc|\bvalid\b|\banniversary\b|\bremain\b|\bforce\b",
+    r"\bcontinu\w*\s+for\b|\bcommenc|\bvalid\b|\banniversary\b|\bremain\b|\bforce\b|\bendur|"
+    r"\bindefinite|\bterminable\b",
     re.IGNORECASE,
 )
 _EXPIRY_BEFORE_DATE = re.compile(
