@@ -115,7 +115,10 @@ _OTHER_PERIOD = re.compile(
 )
 
 
-_DEFINES_OTHER = re.compile(r"\"(?P<defined>[^\"]{2,40})\"\s+(?:means|shall\s+mean|refers\s+to)")
+_DEFINES_OTHER = re.compile(
+    r"(?P<defined>[a-z][^\"]{1,40})\"\s+(?:means|shall\s+mean|refers\s+to)"
+)
+"""A definition; the opening quote may be cut off by sentence splitting."""
 
 
 def _sentence_score(lowered: str) -> int:
