@@ -1,0 +1,207 @@
+"""Ingest throughput and memory: `python -m bench.ingest` (or `make bench-ingest`).
+
+Every phase runs in a fresh subprocess over the same PDFs (default: the 116 contracts
+of ../shared/eval/cuad-dev), so each reports its own wall time and peak RSS:
+
+* `pdfium`      baseline: pypdfium2 text of every page, one process (the floor of our stack);
+* `pdfplumber`  baseline: pdfplumber `extract_text` of every page, one process;
+* `direct`      the pipeline end to end into a fresh embedded portfolio (all cores),
+                called directly (`flows.ingest.run_ingest`);
+* `flow`        the same through the Prefect `ingest` flow; the temporary Prefect server
+                is started before the clock starts (a deployment has a running server),
+                and its start-up time is reported on its own;
+* `big`         one generated 1,000-page contract through the direct path (peak RSS).
+
+The table prints absolute figures and ratios against the baselines of the same run.
+`--quick` uses the first 25 contracts and skips the 1,000-page document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+REPO = Path(__file__).resolve().parent.parent
+EVAL_PDFS = REPO.parent / "shared" / "eval" / "cuad-dev" / "pdf"
+PHASES = ("pdfium", "pdfplumber", "direct", "flow", "big")
+
+
+def _peak_rss_mb() -> float:
+    """Peak resident memory of this process and of its largest finished child, in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def _pdfium(pdfs: list[Path]) -> int:
+    import pypdfium2 as pdfium
+
+    pages = 0
+    for path in pdfs:
+        pdf = pdfium.PdfDocument(str(path))
+        for index in range(len(pdf)):
+            page = pdf[index]
+            page.get_textpage().get_text_range()
+            pages += 1
+        pdf.close()
+    return pages
+
+
+def _pdfplumber(pdfs: list[Path]) -> int:
+    import pdfplumber
+
+    pages = 0
+    for path in pdfs:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+                pages += 1
+                page.close()
+    return pages
+
+
+def _direct(pdfs: list[Path], store: str) -> int:
+    from flows.ingest import FileStatus, run_ingest
+
+    report = run_ingest(pdfs, store)
+    failed = [o.path for o in report.outcomes if o.status is FileStatus.failed]
+    if failed:
+        raise SystemExit(f"failed: {failed}")
+    return report.pages
+
+
+def _flow(pdfs: list[Path], store: str) -> tuple[int, float, float]:
+    """Pages, seconds for the flow run alone, seconds to start the temporary server."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    started = time.perf_counter()
+    from prefect.testing.utilities import prefect_test_harness
+
+    from flows.ingest import ingest
+
+    with prefect_test_harness(server_startup_timeout=120):
+        server_seconds = time.perf_counter() - started
+        run_started = time.perf_counter()
+        report = ingest(paths=[str(p) for p in pdfs], store=store)
+        run_seconds = time.perf_counter() - run_started
+    return report.pages, run_seconds, server_seconds
+
+
+def _big_pdf(folder: Path, pages: int = 1000) -> Path:
+    """A 1,000-page contract: the fixtures' pages repeated, written with reportlab."""
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.pdfgen import canvas
+
+    from extractors.pdf import read_contract_text
+
+    fixtures = sorted((REPO / "fixtures" / "contracts").glob("*.pdf"))
+    source = [read_contract_text(p) for p in fixtures]
+    texts = [t.page_text(n) for t in source for n in range(1, t.page_count + 1)]
+    path = folder / "thousand-pages.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=LETTER, invariant=1)
+    for number in range(pages):
+        body = pdf.beginText(54, 740)
+        body.setFont("Helvetica", 8)
+        for line in texts[number % len(texts)].splitlines()[:80]:
+            body.textLine(line[:130])
+        pdf.drawText(body)
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def run_phase(name: str, pdfs: list[Path]) -> dict[str, Any]:
+    """Run one phase in this process and return its measurements."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store = str(Path(tmp) / "portfolio.db")
+        started = time.perf_counter()
+        extra: dict[str, Any] = {}
+        if name == "pdfium":
+            pages = _pdfium(pdfs)
+        elif name == "pdfplumber":
+            pages = _pdfplumber(pdfs)
+        elif name == "direct":
+            pages = _direct(pdfs, store)
+        elif name == "flow":
+            pages, run_seconds, server_seconds = _flow(pdfs, store)
+            extra = {"server_seconds": round(server_seconds, 2)}
+            started = time.perf_counter() - run_seconds
+        elif name == "big":
+            big = _big_pdf(Path(tmp))
+            started = time.perf_counter()
+            pages = _direct([big], store)
+            pdfs = [big]
+        else:
+            raise SystemExit(f"unknown phase {name!r}")
+        seconds = time.perf_counter() - started
+    return {"phase": name, "pages": pages, "documents": len(pdfs), "seconds": round(seconds, 3),
+            "peak_rss_mb": round(_peak_rss_mb(), 1), **extra}
+
+
+def _spawn(name: str, limit: int) -> dict[str, Any]:
+    command = [sys.executable, "-m", "bench.ingest", "--phase", name, "--limit", str(limit)]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"phase {name} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def print_table(console: Console, results: dict[str, dict[str, Any]]) -> None:
+    base_pdfium = results["pdfium"]["pages"] / results["pdfium"]["seconds"]
+    base_plumber = results["pdfplumber"]["pages"] / results["pdfplumber"]["seconds"]
+    table = Table(title="Ingest benchmark (this machine, this run)")
+    for column in ("phase", "docs", "pages", "seconds", "pages/s", "docs/s", "peak RSS MB",
+                   "x pdfplumber", "x pdfium"):
+        table.add_column(column, justify="left" if column == "phase" else "right")
+    for name, row in results.items():
+        rate = row["pages"] / row["seconds"]
+        table.add_row(name, str(row["documents"]), str(row["pages"]), f"{row['seconds']:.2f}",
+                      f"{rate:.0f}", f"{row['documents'] / row['seconds']:.2f}",
+                      f"{row['peak_rss_mb']:.0f}", f"{rate / base_plumber:.1f}",
+                      f"{rate / base_pdfium:.2f}")
+    console.print(table)
+    if "flow" in results:
+        overhead = results["flow"]["seconds"] / results["direct"]["seconds"] - 1
+        console.print(f"Prefect flow vs direct call: {overhead:+.1%} "
+                      f"(temporary server start, not counted: "
+                      f"{results['flow'].get('server_seconds', 0):.1f} s)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Ingest throughput and memory benchmark.")
+    parser.add_argument("--phase", choices=PHASES, help="run one phase here (used internally)")
+    parser.add_argument("--limit", type=int, default=0, help="first N PDFs only")
+    parser.add_argument("--quick", action="store_true", help="25 PDFs, no 1,000-page PDF")
+    args = parser.parse_args(argv)
+    limit = 25 if args.quick and not args.limit else args.limit
+    pdfs = sorted(EVAL_PDFS.glob("*.pdf"))
+    pdfs = pdfs[:limit] if limit else pdfs
+    if args.phase:
+        print(json.dumps(run_phase(args.phase, pdfs)))
+        return 0
+    console = Console()
+    phases = [p for p in PHASES if not (args.quick and p == "big")]
+    results: dict[str, dict[str, Any]] = {}
+    for name in phases:
+        console.print(f"[dim]running {name} …[/]")
+        results[name] = _spawn(name, limit)
+    print_table(console, results)
+    out = REPO / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "ingest.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
