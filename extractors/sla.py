@@ -2,14 +2,14 @@
 
 Two sources, because contracts state SLAs both ways:
 
-* prose, read sentence by sentence (`doc.sents`): "Host guarantees a Monthly Uptime
-  Percentage of at least 99.95%", "Severity 1: response within one (1) hour; resolution
-  within four (4) hours";
-* tables, read line by line: the PDF text layer gives each table row as one line
-  ("Severity 1  Critical: production down  1 hour  4 hours") under a header line naming
-  the columns ("Severity Level  Description  Response  Resolution"). The header tells
-  which time belongs to which metric; the row's first cell names the severity. Rows read
-  as a table are not read again as prose.
+* prose, read sentence by sentence: "Host guarantees a Monthly Uptime Percentage of at
+  least 99.95%", "Severity 1: response within one (1) hour; resolution within four (4)
+  hours", "Response in under one (1) hour during technical support desk hours" (business
+  hours);
+* severity tables (`sla_tables`): one row per line, one cell per line, or wide columns
+  whose cells wrap over several lines. The header tells which time belongs to which
+  metric; the row's first cell names the severity. Tables read are not read again as
+  prose.
 
 A percentage is an availability target only near an availability word and not as a
 threshold ("falls below 99.5%" is a credit or termination trigger, see `penalties`), nor
@@ -18,68 +18,48 @@ in a support context (severity, incident, ticket, error...), so "resolve the dis
 within thirty (30) days" and "payable within 30 days" are not SLAs. Identical
 commitments stated twice (body and exhibit) are reported once.
 
-Word lists live in `patterns/sla.json`; the time, percentage and severity readers here
-are shared with `penalties`.
+Word lists live in `patterns/sla.json`; the time, percentage and severity readers
+(`sla_readers`) are shared with `penalties`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 from spacy.tokens import Doc
 
 from extractors.document import ContractText
-from extractors.values import words_to_number
+from extractors.sla_readers import (
+    PERCENT,
+    SEVERITY,
+    TIME_MENTION,
+    WORDS,
+    TimeLimit,
+    label_of,
+    lines_with_offsets,
+    mask,
+    percent_value,
+    sentence_spans,
+    sentences_with,
+    severity_label,
+    time_limits,
+    word_patterns,
+)
+from extractors.sla_tables import table_commitments
 from schemas import SlaCommitment, SlaMetric
 
-PATTERNS_DIR = Path(__file__).with_name("patterns")
+__all__ = [
+    "METRIC_WORDS", "PERCENT", "TIME_MENTION", "TimeLimit", "find_sla_commitments",
+    "lines_with_offsets", "mask", "measurement_window", "percent_value", "severity_label",
+    "time_limits", "word_patterns",
+]
 
-
-def word_patterns(filename: str) -> dict[str, re.Pattern[str]]:
-    """Compile a word-list file: each entry's phrases become one whole-word regex."""
-    data = json.loads((PATTERNS_DIR / filename).read_text(encoding="utf-8"))
-    return {
-        name: re.compile(
-            r"\b(?:" + "|".join(p.replace(" ", r"\s+") for p in entry["phrases"]) + r")\b",
-            re.IGNORECASE,
-        )
-        for name, entry in data.items()
-        if not name.startswith("_")
-    }
-
-
-WORDS = word_patterns("sla.json")
-_NUMBER_WORD = (
-    r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|"
-    r"five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-    r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|an?)"
-)
-TIME_MENTION = re.compile(
-    rf"(?:(?P<words>{_NUMBER_WORD})\s*\(\s*(?P<paren>\d+(?:\.\d+)?)\s*\)|(?P<digits>\d+(?:\.\d+)?)"
-    rf"|(?P<only>{_NUMBER_WORD}))\s*-?\s*(?P<qual>(?:business|working|normal|clock|calendar|"
-    r"consecutive|support)\s+)?(?P<unit>minutes?|mins?|hours?|hrs?|days?)\b"
-    r"|(?P<next>next|following)\s+(?:business|working)\s+day",
-    re.IGNORECASE,
-)
-"""A time limit: "four (4) hours", "15 minutes", "2 Business Days", "next business day"."""
-PERCENT = re.compile(
-    r"(?<![\w.,/])(?P<value>\d{1,3}(?:\.\d+)?)(?:\s+(?P<half>1/2))?\s*(?:%|percent\b|per\s?cent\b)",
-    re.IGNORECASE,
-)
-"""A percentage: "99.9%", "10 percent", "1 1/2%" (see `percent_value`)."""
-SEVERITY = re.compile(
-    r"\b(?P<kind>severity|sev|priority|prio)\s*(?:level\s*)?[-:#]?\s*(?P<n>[1-5]|one|two|three"
-    r"|four|five|iv|i{1,3})\b|\b(?P<p>P[1-5])\b",
-    re.IGNORECASE,
-)
 METRIC_WORDS = (
     (SlaMetric.resolution_time, WORDS["resolution_time"]),
     (SlaMetric.response_time, WORDS["response_time"]),
-    (SlaMetric.other, WORDS["other_time"]),
+    (SlaMetric.other, WORDS["escalation_time"]),
+    (SlaMetric.other, WORDS["update_time"]),
 )
 _THRESHOLD_BEFORE = re.compile(
     r"(?:below|less\s+than|under|lower\s+than|falls?|drops?|short\s+of|fails?\s+to\s+(?:meet|"
@@ -92,102 +72,27 @@ _SHARE_AFTER = re.compile(
     r"shares|interests?|securities|payments?|invoice|sales|cost))",
     re.IGNORECASE,
 )
-_ROUND_THE_CLOCK = re.compile(r"^\s*(?:a|per|each)\s+(?:day|week)\b|^\s*x\s*7", re.IGNORECASE)
-_ARTICLE_TIME = re.compile(r"\b(?:within|under|in|of|than)\s+$", re.IGNORECASE)
-""""within an hour" is a time limit; "24 hours a day" is not."""
 _DEFINITION = re.compile(r"\"\s*(?:means|shall\s+mean|refers\s+to)\b", re.IGNORECASE)
-_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _WINDOWS = ("month", "quarter", "year", "week")
-
-
-@dataclass(frozen=True)
-class TimeLimit:
-    """A time limit found in text: `target` `unit` at `start`-`end` (offsets in that text)."""
-
-    target: float
-    unit: str
-    start: int
-    end: int
-
-
-def time_limits(text: str) -> Iterator[TimeLimit]:
-    """Every time limit in `text`, skipping round-the-clock phrases ("24 hours a day")."""
-    for match in TIME_MENTION.finditer(text):
-        if _ROUND_THE_CLOCK.match(text[match.end():match.end() + 20]):
-            continue
-        if match["next"]:
-            yield TimeLimit(1, "business_days", match.start(), match.end())
-            continue
-        value = _time_value(match)
-        before = text[max(0, match.start() - 12):match.start()]
-        article = (match["only"] or "").lower() in {"a", "an"}
-        if value is None or (article and not _ARTICLE_TIME.search(before)):
-            continue
-        unit = _UNITS[match["unit"][0].lower()]
-        qualifier = (match["qual"] or "").lower()
-        if qualifier.startswith(("business", "working", "normal", "support")) and unit != "minutes":
-            unit = f"business_{unit}"
-        yield TimeLimit(value, unit, match.start(), match.end())
-
-
-def _time_value(match: re.Match[str]) -> float | None:
-    for group in ("paren", "digits"):
-        if match[group]:
-            return float(match[group])
-    words = match["only"]
-    if words.lower() in {"a", "an"}:
-        return 1.0
-    number = words_to_number(words)
-    return float(number) if number is not None else None
-
-
-def percent_value(match: re.Match[str]) -> float:
-    """The number of a `PERCENT` match: "1 1/2%" -> 1.5."""
-    return float(match["value"]) + (0.5 if match["half"] else 0.0)
-
-
-def severity_label(text: str) -> str | None:
-    """Normalised severity: "Severity One" -> "Severity 1", "PRIORITY 2" -> "Priority 2", "P1"."""
-    match = SEVERITY.search(text)
-    return _label(match) if match else None
-
-
-def _label(match: re.Match[str]) -> str:
-    if match["p"]:
-        return match["p"].upper()
-    number = match["n"].lower()
-    digit = _ROMAN.get(number) or words_to_number(number) or int(number)
-    kind = "Priority" if match["kind"].lower().startswith("prio") else "Severity"
-    return f"{kind} {digit}"
+_FIGURES = ("%", "percent", "per cent", "min", "hour", "hr", "day")
+"""A sentence without any of these holds no percentage and no time: it is not read."""
 
 
 def find_sla_commitments(text: ContractText, doc: Doc) -> list[SlaCommitment]:
     """Availability targets and per-severity response/resolution times, with evidence.
 
     `doc` is `parse(text.text)`; its sentences carry the prose commitments, and the
-    lines of `text` the table rows. The result is in document order, one item per
+    lines of `text` the tables. The result is in document order, one item per
     distinct (metric, target, unit, severity).
     """
-    found, rows = _table_commitments(text)
-    masked = mask(text.text, rows)
-    for sentence in doc.sents:
-        start, end = sentence.start_char, sentence.end_char
+    found, tables = table_commitments(text)
+    masked = mask(text.text, tables)
+    spans = sentence_spans(doc)
+    for index in sorted(sentences_with(masked.lower(), spans, _FIGURES)):
+        start, end = spans[index]
         items = _sentence_commitments(text, masked[start:end], start, end)
         found += [(start, item) for item in items]
     return _dedupe(item for _, item in sorted(found, key=lambda pair: pair[0]))
-
-
-def mask(text: str, spans: list[tuple[int, int]]) -> str:
-    """`text` with `spans` blanked out (same length, so offsets still hold): table rows
-    already read are not read again as prose."""
-    parts: list[str] = []
-    position = 0
-    for start, end in sorted(spans):
-        parts += [text[position:start], " " * (end - start)]
-        position = end
-    parts.append(text[position:])
-    return "".join(parts)
 
 
 def _sentence_commitments(ct: ContractText, sentence: str, start: int,
@@ -254,7 +159,7 @@ def _times(ct: ContractText, sentence: str, start: int, end: int) -> list[SlaCom
         if metric is None or metric is SlaMetric.other:
             continue
         before = [m for m in marks if m.end() <= limit.start]
-        severity = _label(before[-1]) if before else None
+        severity = label_of(before[-1]) if before else None
         if (severity, metric) in seen or (severity is None and limit.unit.endswith("days")):
             continue
         seen.add((severity, metric))
@@ -273,117 +178,6 @@ def _metric_for(keywords: list[tuple[int, int, SlaMetric]], limit: TimeLimit,
         return before[-1][2]
     after = [k for k in keywords if k[0] >= limit.end and k[0] - limit.end <= 12]
     return after[0][2] if after else None
-
-
-# -- tables --------------------------------------------------------------------------
-
-_COLUMNS = {
-    "severity": WORDS["severity_column"],
-    "response": WORDS["response_time"],
-    "resolution": WORDS["resolution_time"],
-    "other_time": WORDS["other_time"],
-}
-_COLUMN_METRIC = {"response": SlaMetric.response_time, "resolution": SlaMetric.resolution_time}
-
-
-def lines_with_offsets(text: str) -> list[tuple[int, str]]:
-    """(offset, line) for every line of `text`."""
-    lines: list[tuple[int, str]] = []
-    offset = 0
-    for line in text.split("\n"):
-        lines.append((offset, line))
-        offset += len(line) + 1
-    return lines
-
-
-def _time_columns(header: str) -> list[str] | None:
-    """Column kinds in order, when `header` is a severity table header with a time column.
-
-    Footnote marks ("RESPONSE (2)") are ignored; any other digit means a row, not a header.
-    """
-    header = re.sub(r"\(\d\)", " ", header)
-    if re.search(r"\d", header) or len(header) > 160:
-        return None
-    found = sorted(
-        (match.start(), kind)
-        for kind, pattern in _COLUMNS.items()
-        if (match := pattern.search(header))
-    )
-    kinds = [kind for _, kind in found]
-    if "severity" not in kinds or not {"response", "resolution"} & set(kinds):
-        return None
-    return [kind for kind in kinds if kind != "severity"]
-
-
-def _table_commitments(
-    ct: ContractText,
-) -> tuple[list[tuple[int, SlaCommitment]], list[tuple[int, int]]]:
-    """Commitments read from severity tables, and the spans of the rows read."""
-    lines = lines_with_offsets(ct.text)
-    found: list[tuple[int, SlaCommitment]] = []
-    rows: list[tuple[int, int]] = []
-    index = 0
-    while index < len(lines):
-        columns = _header_at(lines, index)
-        index += 1
-        while columns is not None and index < len(lines):
-            offset, line = lines[index]
-            items = _row_commitments(ct, offset, line, columns)
-            if items is None:
-                break
-            found += [(offset, item) for item in items]
-            rows.append((offset, offset + len(line)))
-            index += 1
-    return found, rows
-
-
-def _header_at(lines: list[tuple[int, str]], index: int) -> list[str] | None:
-    """Columns of a header on this line, or split over it and a short line before
-    ("Severity" / "Level  Time to Respond  Escalation Time")."""
-    line = lines[index][1].strip()
-    columns = _time_columns(line)
-    if columns is None and index > 0 and len(lines[index - 1][1].strip()) < 40:
-        columns = _time_columns(f"{lines[index - 1][1].strip()} {line}")
-    return columns
-
-
-def _row_commitments(ct: ContractText, offset: int, line: str,
-                     columns: list[str]) -> list[SlaCommitment] | None:
-    """The commitments of one table row, or None when the line is not a row (the table ended).
-
-    The row's times fill the header's time columns left to right; times under columns
-    other than response and resolution (escalation, updates) are read but not reported.
-    """
-    if not line.strip():
-        return []
-    severity, rest = _row_severity(line.strip())
-    if severity is None:
-        return None
-    lead = len(line) - len(line.lstrip())
-    evidence = ct.evidence(offset + lead, offset + len(line))
-    timed = [kind for kind in columns if kind in _COLUMN_METRIC or kind == "other_time"]
-    return [
-        SlaCommitment(metric=_COLUMN_METRIC[kind], target=limit.target, unit=limit.unit,
-                      severity=severity, evidence=evidence)
-        for kind, limit in zip(timed, time_limits(rest), strict=False)
-        if kind in _COLUMN_METRIC
-    ]
-
-
-def _row_severity(row: str) -> tuple[str | None, str]:
-    """The row's severity label and the rest of the row: "Severity 1 ...", "P2 ...",
-    "1 15 minutes ..." (a bare level under a severity column), "Critical ..."."""
-    match = SEVERITY.match(row)
-    if match:
-        return _label(match), row[match.end():]
-    bare = re.match(r"(?:level\s+)?([1-5])\b(?!\s*(?:minutes?|hours?|days?|%|\.\d))", row,
-                    re.IGNORECASE)
-    if bare:
-        return f"Severity {bare.group(1)}", row[bare.end():]
-    word = WORDS["severity_word"].match(row)
-    if word:
-        return word.group().capitalize(), row[word.end():]
-    return None, row
 
 
 def _dedupe(items: Iterator[SlaCommitment]) -> list[SlaCommitment]:

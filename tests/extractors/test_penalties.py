@@ -171,3 +171,148 @@ def test_every_item_has_evidence_on_its_page() -> None:
                       "Late payments bear interest at 1% per month.")
     assert [(p.kind.value, p.evidence.page if p.evidence else None) for p in items] == [
         ("late_payment", 2)]
+
+
+# -- regressions from labelled contracts (paraphrased) --------------------------------
+
+@pytest.mark.parametrize(
+    ("sentence", "amount", "unit"),
+    [
+        # "Interest shall accrue" (the interest word first), rate named before the figure
+        ("Interest shall accrue daily on the Fees not paid when due, at the lesser of the monthly "
+         "rate of one and one-half percent (1.5%) or the highest lawful rate.", 1.5,
+         "percent_per_month"),
+        # the period word too far back for a fixed window
+        ("Payment is due in thirty days and any past due balance will accrue interest at the "
+         "monthly rate of two percent (2%).", 2.0, "percent_per_month"),
+        ("Late invoices bear interest at an annual rate of ten percent (10%).", 10.0,
+         "percent_per_year"),
+        # damages named "liquidated" but charged for paying late
+        ("For each day of delay in paying any Fee, the Client must pay the Provider liquidated "
+         "damages at 0.3 percent (0.3%) of the Fee that is due and unpaid.", 0.3,
+         "percent_per_day"),
+        # no number: redacted, or the legal rate
+        ("The Contractor reserves the right to apply [*] finance charges.", None, None),
+        ("Should the Buyer fail to pay the Licence Fee on the due date, the Buyer shall pay "
+         "interest on the amounts outstanding at the legal rate of interest.", None, None),
+    ],
+)
+def test_late_payment_wording_variants(sentence: str, amount: float | None,
+                                       unit: str | None) -> None:
+    assert [(p.kind.value, p.amount, p.unit) for p in penalties(sentence)] == [
+        ("late_payment", amount, unit)]
+
+
+def test_one_late_payment_item_without_amount_however_often_restated() -> None:
+    text = ("Overdue amounts bear interest at the legal rate. Any sum not paid when due shall "
+            "accrue interest at the statutory rate until paid.")
+    assert [(p.kind.value, p.amount) for p in penalties(text)] == [("late_payment", None)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Servicer may waive late payment charges in the ordinary course of business.",
+        '"Default Rate" shall mean the prime rate on the first day a payment is overdue.',
+        "If the work cannot be performed, the Designer shall refund the fee without any interest "
+        "within ten days after the due date.",
+        "Should the annual Minimum Royalty not be achieved, the Licensee shall pay the shortfall "
+        "within thirty (30) days.",
+        "If an audit reveals a shortfall of 5% or more, the Distributor shall reimburse the cost "
+        "of the audit.",
+        "If the Operator fails to meet the Power Performance Warranty, the Operator will repair or "
+        "replace the affected units.",
+    ],
+)
+def test_not_penalties_from_labelled_contracts(sentence: str) -> None:
+    assert penalties(sentence) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "If the Developer fails to have the portal fully operational within ninety (90) days of "
+        "signature, the Customer shall have the right to terminate this Agreement.",
+        "Should the platform stay inaccessible for 48 hours after a Priority 1 error is logged and "
+        "the Supplier be unable to provide a solution within those 48 hours, the Customer shall "
+        "be entitled to terminate this Agreement.",
+    ],
+)
+def test_termination_right_for_a_service_failure(sentence: str) -> None:
+    assert [(p.kind.value, p.amount) for p in penalties(sentence)] == [
+        ("termination_right", None)]
+
+
+def test_fee_reduction_for_a_performance_failure_without_amount() -> None:
+    text = ("If the Customer loses revenue because the Software fails to perform to its "
+            "specifications, the Supplier's service fee shall be decreased accordingly.")
+    assert [(p.kind.value, p.amount) for p in penalties(text)] == [("fee_reduction", None)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "If the Output Guarantee is not met in a Contract Year, the Operator shall pay the Owner "
+        "an amount calculated under Schedule 4.",
+        "If the efficiency reserve falls below zero, the Operator shall reimburse the Owner for "
+        "any fuel cost shortfall within ten (10) days.",
+    ],
+)
+def test_performance_guarantee_payments_are_other(sentence: str) -> None:
+    assert [(p.kind.value, p.amount) for p in penalties(sentence)] == [("other", None)]
+
+
+def test_liquidated_damages_as_a_percentage_with_a_percentage_cap() -> None:
+    text = ("If the Contractor fails to complete the Works by the Completion Date, the Contractor "
+            "shall pay liquidated damages of one half of one percent (0.5%) of the Contract Price "
+            "for each week of delay, up to a maximum of ten percent (10%) of the Contract Price.")
+    assert summary(penalties(text)) == [
+        ("liquidated_damages", 0.5, "percent_per_week", "delay in completing the Works",
+         (10.0, "percent_of_contract_price"))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # later tiers named after the first credit, each with its own condition after it
+        ("If Availability falls below 99.9% in a month, Customer receives a service credit of 5% "
+         "of the monthly fees, rising to 10% if Availability falls below 99.0% and 25% if it "
+         "falls below 95%.",
+         [(5.0, "availability below 99.9%"), (10.0, "availability below 99.0%"),
+          (25.0, "availability below 95%")]),
+        # "N% credit" after a range, tiers separated by semicolons
+        ("Service Credits: 99.0% to 99.9% uptime: 5% credit; 98.0% to 98.99%: 10% credit; below "
+         "98.0%: 20% credit.",
+         [(5.0, "availability below 99.9%"), (10.0, "availability below 98.99%"),
+          (20.0, "availability below 98.0%")]),
+        # one cell per line: the thresholds and credits alternate
+        ("Monthly Uptime Percentage\nService Credit\n99.0% - 99.9%\n10%\n< 99.0%\n25%\n"
+         "Credits are the sole remedy.",
+         [(10.0, "availability below 99.9%"), (25.0, "availability below 99.0%")]),
+    ],
+)
+def test_service_credit_tiers_in_running_text(text: str, expected: list[tuple]) -> None:
+    assert [(p.amount, p.trigger) for p in penalties(text)] == expected
+
+
+def test_a_cap_with_a_parenthetical_before_the_figure_is_no_credit() -> None:
+    items = penalties("Service credits shall not exceed, in aggregate, fifteen percent (15%) of "
+                      "the monthly Service Fees.")
+    assert summary(items) == [("service_credit", None, None, None,
+                               (15.0, "percent_of_monthly_fees"))]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "amount", "unit"),
+    [
+        ("If the Carrier's vehicle is late, the Carrier shall pay liquidated damages at the "
+         "standard rate of RMB800 per trip.", 800.0, "CNY_per_trip"),
+        ("Supplier shall pay $2,500 per each late shipment as liquidated damages.", 2500.0,
+         "USD_per_shipment"),
+        ("If the Supplier fails to deliver on time, it shall pay liquidated damages of US$1,000 "
+         "for each calendar day of delay.", 1000.0, "USD_per_day"),
+    ],
+)
+def test_liquidated_damages_per_event_or_period(sentence: str, amount: float, unit: str) -> None:
+    assert [(p.kind.value, p.amount, p.unit) for p in penalties(sentence)] == [
+        ("liquidated_damages", amount, unit)]
