@@ -102,6 +102,7 @@ _RENEWS_VERB = re.compile(
 """'Unless ... notice' marks an automatic renewal only with a renewing verb, not a defined
 term ("... through December 31, 2021 and any Renewal Term, unless terminated")."""
 _NEIGHBOUR_SENTENCES = 2
+"""Sentences after, then before, the renewal sentence that may state its notice period."""
 
 
 @dataclass
@@ -153,6 +154,16 @@ def _notice_period(source: str, sentence: Span) -> Span | None:
     return None
 
 
+def _negates_renewal(sentence: str) -> bool:
+    """'There is no automatic renewal', but not 'notice that this Agreement will not be renewed'
+    (that is how renewal is stopped, inside a sentence that says it renews)."""
+    for negation in _NEGATED.finditer(sentence):
+        lead = sentence[max(0, negation.start() - 60) : negation.start()].lower()
+        if not re.search(r"notice|notif|elect|intent|wish", lead):
+            return True
+    return False
+
+
 def _candidates(sentences: list[Span], source: str) -> list[tuple[int, int, bool, Duration | None]]:
     """Renewal sentences as (rank, index, automatic, renewal term); lower rank is better.
 
@@ -166,7 +177,7 @@ def _candidates(sentences: list[Span], source: str) -> list[tuple[int, int, bool
             continue
         if not re.search(r"\b(?:term|agreement|period|contract)", sentence.text, re.IGNORECASE):
             continue
-        if _NEGATED.search(sentence.text):
+        if _negates_renewal(sentence.text):
             continue
         automatic = bool(_AUTOMATIC.search(sentence.text)) or (
             bool(_UNLESS_NOTICE.search(sentence.text)) and bool(_RENEWS_VERB.search(sentence.text))
@@ -193,8 +204,13 @@ def find_renewal(text: ContractText, doc: Doc) -> RenewalFindings:
         found.auto_renews = automatic
         found.renewal_term = term
         found.evidence = text.evidence(sentence.start_char, sentence.end_char)
-        for offset, neighbour in enumerate(sentences[index : index + 1 + _NEIGHBOUR_SENTENCES]):
-            if offset and not _RENEWAL_ABOUT.search(neighbour.text):
+        around = [index, *range(index + 1, index + 1 + _NEIGHBOUR_SENTENCES),
+                  *range(index - 1, index - 1 - _NEIGHBOUR_SENTENCES, -1)]
+        for position in around:
+            if not 0 <= position < len(sentences):
+                continue
+            neighbour = sentences[position]
+            if position != index and not _RENEWAL_ABOUT.search(neighbour.text):
                 continue
             notice = _notice_period(source, neighbour)
             if notice is not None:

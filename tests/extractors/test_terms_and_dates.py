@@ -399,3 +399,24 @@ def test_other_periods_are_not_the_term(sentence: str) -> None:
     text, doc = doc_of(sentence)
     term = find_term(text, doc)  # type: ignore[arg-type]
     assert term.initial_term is None and term.expiration_date is None
+
+
+def test_notice_that_it_will_not_be_renewed_does_not_negate_the_renewal() -> None:
+    text, doc = doc_of(
+        "This Agreement will automatically renew for successive one-year terms unless either "
+        "party gives the other 30 days written notice that this Agreement will not be renewed."
+    )
+    found = find_renewal(text, doc)  # type: ignore[arg-type]
+    assert found.auto_renews
+    assert found.notice_period is not None and found.notice_period.count == 30
+
+
+def test_notice_sentence_before_the_renewal_sentence() -> None:
+    text, doc = doc_of(
+        "TERM. This Agreement is for a term of 12 months. If the company does not wish to extend "
+        "the term, it must notify the consultant within 5 days of the end of the 12 month term. "
+        "Without notice the contract will automatically extend for an additional month."
+    )
+    found = find_renewal(text, doc)  # type: ignore[arg-type]
+    assert found.renewal_term is not None and found.renewal_term.count == 1
+    assert found.notice_period is not None and found.notice_period.count == 5
