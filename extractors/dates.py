@@ -28,7 +28,7 @@ PREAMBLE_CHARS = 4000
 """How far into the text the agreement date is looked for (cover pages included)."""
 
 _STRONG_CUE = re.compile(
-    r"(?:\bdated\b(?:\s+as\s+of)?|\bmade\b|\bentered\s+into\b|\bexecuted\b|\bas\s+of\b|"
+    r"(?:\bdated\b(?:\s+as\s+of)?|\bmade\b|\bentered(?:\s+into)?\b|\bexecuted\b|\bas\s+of\b|"
     r"\bagreement\s+date\b|\beffective\b|\bsigned\b)[^.;]{0,80}$",
     re.IGNORECASE,
 )
@@ -42,11 +42,34 @@ _SIGNATURE_DATE = re.compile(
 )
 """A date in a signature block ("Date: November 5, 2019", "signed at Pretoria on this")."""
 _OTHER_AGREEMENT = re.compile(
-    r"(?<!this )(?<!the )\b(?:agreement|contract|amendment|plan|letter|note|lease)\s*,?\s*"
-    r"(?:dated|made|entered\s+into|executed)(?:\s+(?:as\s+of|on))?\s*$",
+    r"(?<!this )(?<!the )\b(?:agreement|contract|amendment|plan|letter|note|lease)\"?\)?\s*,?\s*"
+    r"(?:dated|made|entered\s+into|executed)(?:\s+(?:as\s+of|on))?\s*$|"
+    r"\b(?:an?|that\s+certain|certain)\s+(?:[A-Z][\w&-]*\s+){0,5}"
+    r"(?:Agreement|Contract|Amendment|Lease)\s*,?\s*(?:dated\s+|made\s+)?(?:as\s+of|on|of)\s*$",
     re.IGNORECASE,
 )
 """A date that belongs to another, referenced agreement ("the Supply Agreement dated ...")."""
+TITLE_BLOCK_CHARS = 400
+"""Dates this close to the start belong to the document's own title or preamble."""
+
+
+def _other_agreement(source: str, offset: int) -> bool:
+    """Whether the date at `offset` dates another agreement the contract refers to.
+
+    "the Supply Agreement dated ..." and "entered into a Development Services Agreement
+    on ..." do; "THIS MASTER SERVICES AGREEMENT ("Agreement"), dated as of ..." and a title
+    line "SERVICES AGREEMENT, dated as of ..." are the document itself.
+    """
+    before = source[max(0, offset - 90) : offset]
+    match = _OTHER_AGREEMENT.search(before)
+    if match is None or offset < TITLE_BLOCK_CHARS:
+        return False
+    lead = source[max(0, offset - 90 - 120) : offset - len(before) + match.start()]
+    if re.search(r"\bthis\b[^.;]{0,100}$", lead, re.IGNORECASE):
+        return False
+    own_defined_term = re.search(r"\(\s*(?:the\s+|this\s+)?\"?\s*$", lead) and re.match(
+        r"agreement\"?\)", before[match.start():], re.IGNORECASE)
+    return not own_defined_term
 _EFFECTIVE_BEFORE = re.compile(
     r"(?:effective(?:\s+(?:as\s+of|on|from|date\s+of))?|take\s+effect(?:\s+(?:on|as\s+of))?|"
     r"commenc\w*(?:\s+(?:on|as\s+of))?|come\s+into\s+(?:force|effect)(?:\s+on)?|"
@@ -61,7 +84,8 @@ _EFFECTIVE_AFTER = re.compile(
 _SIGNATURE_EFFECTIVE = re.compile(
     r"effective\s+(?:as\s+of|on|upon)\s+the\s+(?:date\s+of\s+(?:the\s+)?(?:last|final|later)"
     r"[^.]{0,30}signature|(?:last|later)\s+date\s+(?:of|on)[^.]{0,30}sign|date\s+(?:on\s+which|"
-    r"this\s+agreement\s+is)[^.]{0,40}(?:executed|signed))",
+    r"this\s+agreement\s+is)[^.]{0,40}(?:executed|signed)|date\s+of\s+(?:its|this\s+agreement'?s?)\s+"
+    r"(?:execution|signature))",
     re.IGNORECASE,
 )
 
@@ -93,7 +117,7 @@ def _preamble_date(text: ContractText, mentions: list[tuple[Span, date]], cue: r
         if ent.start_char > PREAMBLE_CHARS:
             break
         before = text.text[max(0, ent.start_char - 90) : ent.start_char]
-        if not _OTHER_AGREEMENT.search(before) and cue.search(before):
+        if not _other_agreement(text.text, ent.start_char) and cue.search(before):
             return ent, value
     return None
 
@@ -124,7 +148,10 @@ def find_agreement_dates(text: ContractText, doc: Doc, day_first: bool = False) 
               or _preamble_date(text, mentions, _WEAK_CUE))
     if chosen is None and (chosen := _signature_date(text, mentions)) is not None:
         result.warnings.append("agreement date taken from the signature block")
-    first_page = [m for m in mentions if m[0].start_char < PREAMBLE_CHARS // 2]
+    first_page = [
+        m for m in mentions if m[0].start_char < PREAMBLE_CHARS // 2
+        and not _other_agreement(source, m[0].start_char)
+    ]
     if chosen is None and first_page:
         chosen = first_page[0]
         result.warnings.append("agreement date taken from the first date on the first page")

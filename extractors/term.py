@@ -45,8 +45,8 @@ _INITIAL_TERM_BEFORE = re.compile(
     r"(?:\s*\([^)]{0,30}\))?|\bterm\s*:|"
     r"term\s+(?:shall|will)\s+be|remain\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?|"
     r"valid|effective)|continu\w+|for|commenc\w+[^.]{0,60}for|shall\s+be)"
-    r"\s*(?:is|shall\s+be|will\s+be)?\s*(?:of|for|until)?\s*(?:a\s+(?:minimum\s+)?(?:period|term)"
-    r"\s+of\s+)?$",
+    r"\s*(?:is|shall\s+be|will\s+be)?\s*(?:initially\s+)?(?:of|for|until)?\s*(?:the\s+)?"
+    r"(?:a\s+(?:minimum\s+)?(?:period|term)\s+of\s+)?$",
     re.IGNORECASE,
 )
 _ANNIVERSARY = re.compile(

@@ -420,3 +420,35 @@ def test_notice_sentence_before_the_renewal_sentence() -> None:
     found = find_renewal(text, doc)  # type: ignore[arg-type]
     assert found.renewal_term is not None and found.renewal_term.count == 1
     assert found.notice_period is not None and found.notice_period.count == 5
+
+
+@pytest.mark.parametrize(
+    ("pages", "expected"),
+    [
+        # Regression cases from cuad-dev (paraphrased).
+        (["SERVICES AGREEMENT\nSERVICES AGREEMENT, dated as of April 1, 2019 (the \"Agreement\"),"
+          " by and between A Ltd. and B Inc."], date(2019, 4, 1)),
+        (["MASTER SERVICES AGREEMENT\nBetween A LLC and B Corp.\n" + "Recitals follow. " * 30 +
+          "THIS MASTER SERVICES AGREEMENT (\"Agreement\"), dated as of 09/24/2018, is made by A "
+          "LLC and B Corp."], date(2018, 9, 24)),
+        (["SUPPORT AGREEMENT\nThis Support Agreement (this \"Agreement\") is entered on this 9th "
+          "day of October, 2001 and is deemed effective as of October 1, 2001."],
+         date(2001, 10, 9)),
+    ],
+)
+def test_own_agreement_date_regressions(pages: list[str], expected: date) -> None:
+    text, doc = doc_of(*pages)
+    assert find_agreement_dates(text, doc).agreement_date == expected  # type: ignore[arg-type]
+
+
+def test_recital_date_of_another_agreement_is_not_the_agreement_date() -> None:
+    text, doc = doc_of("LICENSE AGREEMENT\n" + "Background. " * 40 + "WHEREAS: A and B entered "
+                       "into a Development Services Agreement on April 1, 2014 (the \"DSA\").")
+    assert find_agreement_dates(text, doc).agreement_date is None  # type: ignore[arg-type]
+
+
+def test_initially_for_the_n_year_term() -> None:
+    text, doc = doc_of("This contract shall remain in effect initially for the five (5) year term "
+                       "(\"Initial Term\") from the date signed.")
+    term = find_term(text, doc)  # type: ignore[arg-type]
+    assert term.initial_term is not None and term.initial_term.count == 5
