@@ -6,9 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 DEMO_HOME ?= demo-data
-PACKAGES := schemas extractors portfolio flows contracts bench
+PACKAGES := schemas extractors portfolio flows contracts alerts inbox bench
 
-.PHONY: demo test lint typecheck unit venv lock clean fixtures accuracy
+.PHONY: demo test lint typecheck unit venv lock clean fixtures accuracy bench bench-ingest bench-search bench-renewals test-es
 
 venv: $(STAMP)
 
@@ -47,6 +47,18 @@ unit: $(STAMP)
 accuracy: $(STAMP)
 	$(BIN)/python -m bench.accuracy
 
+# Speed and memory (tables with ratios against baselines measured in the same run).
+bench: bench-ingest bench-search bench-renewals
+
+bench-ingest: $(STAMP)
+	$(BIN)/python -m bench.ingest
+
+bench-search: $(STAMP)
+	$(BIN)/python -m bench.search
+
+bench-renewals: $(STAMP)
+	$(BIN)/python -m bench.renewals
+
 fixtures: $(STAMP)
 	$(BIN)/python fixtures/contracts/generate.py
 
@@ -56,3 +68,15 @@ lock: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache
+
+# The portfolio tests with the Elasticsearch conformance run against a real single-node
+# cluster (docker compose, security on; see README "Scaling out"). Needs docker and the
+# Python client: .venv/bin/pip install "elasticsearch>=9,<10" (ES_VERSION=8.x: ">=8.13,<9").
+ES_PASSWORD ?= contracts-test-only
+ES_CA := $(VENV)/es-ca.crt
+test-es: $(STAMP)
+	ELASTIC_PASSWORD=$(ES_PASSWORD) docker compose up -d --wait es01
+	docker compose cp es01:/usr/share/elasticsearch/config/certs/ca/ca.crt $(ES_CA)
+	CONTRACTS_TEST_ES_URL=https://localhost:$${ES_PORT:-9200} CONTRACTS_TEST_ES_USERNAME=elastic \
+	CONTRACTS_TEST_ES_PASSWORD=$(ES_PASSWORD) CONTRACTS_TEST_ES_CA_CERTS=$(ES_CA) \
+	$(BIN)/python -m pytest -q -rs tests/portfolio

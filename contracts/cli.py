@@ -68,6 +68,7 @@ def _quiet_prefect() -> None:
     os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
     # The temporary server would otherwise phone home (and log an error when offline).
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")  # nor Prefect's client (SDK telemetry)
 
 
 @app.command()
@@ -145,6 +146,9 @@ def search(
     law: Annotated[str | None, typer.Option("--law", help="governing law")] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 10,
     offset: Annotated[int, typer.Option(min=0)] = 0,
+    all_versions: Annotated[
+        bool, typer.Option("--all-versions", help="also search superseded versions")
+    ] = False,
     json_out: Annotated[bool, typer.Option("--json")] = False,
     home: HomeOption = None,
     store: StoreOption = None,
@@ -154,7 +158,7 @@ def search(
 
     settings = _settings(home, store)
     request = ClauseQuery(text=query, clause_type=clause_type, party=party, governing_law=law,
-                          limit=limit, offset=offset)
+                          limit=limit, offset=offset, all_versions=all_versions)
     with open_portfolio(settings.store_url) as portfolio:
         try:
             result = portfolio.search(request, Highlight(start="\x01", end="\x02"))
@@ -221,6 +225,10 @@ def renewals(
     within: Annotated[int, typer.Option(help="days ahead to look")] = 90,
     today: TodayOption = None,
     json_out: Annotated[bool, typer.Option("--json")] = False,
+    ics: Annotated[Path | None, typer.Option("--ics", metavar="FILE", help="also write an "
+                   "iCalendar file: one event per date, alarms at the lead times")] = None,
+    csv_file: Annotated[Path | None, typer.Option("--csv", metavar="FILE",
+                        help="also write a CSV file for a spreadsheet")] = None,
     home: HomeOption = None,
     store: StoreOption = None,
 ) -> None:
@@ -231,6 +239,10 @@ def renewals(
     as_of = _today(today)
     with open_portfolio(settings.store_url) as portfolio:
         rows = portfolio.upcoming_deadlines(as_of, within, own_roles=settings.own_role_set)
+        if ics or csv_file:
+            from contracts.alert_commands import export_renewals
+
+            export_renewals(portfolio, rows, settings, as_of, today is not None, ics, csv_file)
     if json_out:
         out.print_json(json.dumps([json.loads(row.model_dump_json()) for row in rows]))
     else:
@@ -243,3 +255,6 @@ def main() -> None:  # pragma: no cover - console entry point
 
 # Feature command groups live in their own modules; each registers its commands here.
 # (Keep one line per module, in the order the help should list them.)
+__import__("contracts.alert_commands", fromlist=["register"]).register(app)
+__import__("contracts.inbox_commands", fromlist=["register"]).register(app)
+__import__("contracts.es_commands", fromlist=["register"]).register(app)

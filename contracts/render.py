@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from flows.ingest import IngestReport
     from portfolio import DeadlineRow, SearchResult
 
-_STATUS_STYLE = {"added": "green", "replaced": "cyan", "unchanged": "dim",
-                 "duplicate": "dim", "failed": "red"}
+_STATUS_STYLE = {"added": "green", "new_version": "green", "replaced": "cyan",
+                 "unchanged": "dim", "duplicate": "dim", "failed": "red"}
 
 
 def _evidence(evidence: Evidence | None, width: int = 110) -> str:
@@ -66,7 +66,20 @@ def record_summary(console: Console, record: ContractRecord) -> None:
         f"  renewal   {escape(renewal_line(record))}\n"
         f"  law       {escape(record.governing_law or '—')} · {len(record.sla)} SLA commitments"
         f" · {len(record.penalties)} penalty terms · {len(record.clauses)} clauses"
+        + version_line(record)
     )
+
+
+def version_line(record: ContractRecord) -> str:
+    """Where the record stands among the versions of its file name ('' for a lone v1)."""
+    parts = []
+    if record.supersedes:
+        parts.append(f"supersedes {record.supersedes[:12]}")
+    if record.superseded_by:
+        parts.append(f"[yellow]superseded by {record.superseded_by[:12]}[/]")
+    if not parts and record.version == 1:
+        return ""
+    return f"\n  version   {record.version}" + "".join(f" · {p}" for p in parts)
 
 
 def record_detail(console: Console, record: ContractRecord) -> None:
@@ -137,7 +150,9 @@ def search_result(console: Console, result: SearchResult) -> None:
         console.print(
             f"[bold]{rank}. {escape(hit.title or hit.filename)}[/] [dim]— "
             f"{escape('; '.join(hit.parties))} · {escape(hit.filename)} · page {hit.page} · "
-            f"{hit.clause_type.value}{' · ' + escape(hit.heading) if hit.heading else ''}[/]"
+            f"{hit.clause_type.value}{' · ' + escape(hit.heading) if hit.heading else ''}"
+            f"{f' · v{hit.version}' if hit.version > 1 or hit.superseded else ''}"
+            f"{' (superseded)' if hit.superseded else ''}[/]"
         )
         console.print("   " + _highlighted(" ".join(hit.snippet.split())) + "\n")
 
@@ -184,7 +199,8 @@ def ingest_report(console: Console, report: IngestReport) -> None:
         )
     console.print(table)
     counts = ", ".join(
-        f"{n} {status}" for status in ("added", "replaced", "unchanged", "duplicate", "failed")
+        f"{n} {status}" for status in ("added", "new_version", "replaced", "unchanged",
+                                        "duplicate", "failed")
         if (n := sum(1 for o in report.outcomes if o.status.value == status))
     )
     rate = report.pages / report.seconds if report.seconds else 0.0

@@ -22,6 +22,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from portfolio.errors import UnsupportedStore
+
 DEFAULT_LEAD_DAYS = (90, 60, 30, 14, 7, 1)
 
 
@@ -32,14 +34,26 @@ class Settings(BaseSettings):
     store: str | None = Field(
         default=None, description="portfolio URL; default: the SQLite file HOME/portfolio.db"
     )
-    es_url: str | None = None
+    es_url: str | None = Field(
+        default=None, description="Elasticsearch cluster, used when store = \"elasticsearch\""
+    )
     alert_lead_days: Annotated[list[int], NoDecode] = Field(
         default_factory=lambda: list(DEFAULT_LEAD_DAYS)
     )
     notify_urls: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="apprise URLs"
     )
-    watch_poll_seconds: float | None = None
+    watch_poll_seconds: float | None = Field(
+        default=None, description="poll the watched folder this often instead of OS events "
+        "(network shares, where inotify does not fire)",
+    )
+    watch_stable_seconds: float = Field(
+        default=3.0, gt=0, description="a dropped file is taken once unchanged for this long"
+    )
+    watch_rescan_seconds: float = Field(
+        default=60.0, gt=0, description="full rescan of the watched folder (missed events)"
+    )
+    watch_batch_size: int = Field(default=50, ge=1, description="files per ingest flow run")
     own_roles: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["Customer", "Client", "Subscriber", "Licensee", "Buyer",
                                  "Purchaser"],
@@ -80,6 +94,18 @@ class Settings(BaseSettings):
 
     @property
     def store_url(self) -> str:
+        """The portfolio to open; `CONTRACTS_STORE=elasticsearch` means `CONTRACTS_ES_URL`.
+
+        Elasticsearch credentials and TLS settings (`CONTRACTS_ES_*`) are read by the
+        backend itself where it runs (`portfolio.elasticsearch.config`), never put in here.
+        """
+        if self.store is not None and self.store.strip().lower() in ("elasticsearch", "es"):
+            if not self.es_url:
+                raise UnsupportedStore(
+                    "CONTRACTS_STORE=elasticsearch needs CONTRACTS_ES_URL, e.g. "
+                    "https://es.example.com:9200"
+                )
+            return self.es_url if "://" in self.es_url else f"https://{self.es_url}"
         return self.store or str(self.home / "portfolio.db")
 
     @property

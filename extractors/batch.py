@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -66,9 +69,30 @@ def extract_job(job: ExtractionJob, today: date | None, text_layer: str) -> Extr
 
 
 def _warm_up() -> None:
+    """Load the pipeline once per worker; leave Ctrl-C to the parent (see `_spawning`)."""
     from extractors.nlp import contract_pipeline
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     contract_pipeline()
+
+
+@contextmanager
+def _spawning() -> Iterator[None]:
+    """Ignore SIGINT while `submit` may start a worker, so the worker inherits that.
+
+    A terminal's Ctrl-C reaches the whole process group. A worker that died of it (even
+    while still starting, before `_warm_up` runs) breaks the pool mid-batch, while the
+    parent (e.g. `contracts watch`) wants to finish the batch it is in, then stop. The
+    parent ignores Ctrl-C only for the few milliseconds a worker takes to spawn.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def default_workers() -> int:
@@ -97,7 +121,8 @@ def extract_many(
         in_flight: set[Future[ExtractionResult]] = set()
         queue = iter(pending)
         for job in queue:
-            in_flight.add(pool.submit(extract_job, job, today, text_layer))
+            with _spawning():
+                in_flight.add(pool.submit(extract_job, job, today, text_layer))
             if len(in_flight) >= workers * 4:
                 done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
                 yield from (future.result() for future in done)

@@ -31,6 +31,7 @@ STORE_BATCH = 50
 
 class FileStatus(StrEnum):
     added = "added"
+    new_version = "new_version"
     replaced = "replaced"
     unchanged = "unchanged"
     duplicate = "duplicate"
@@ -49,6 +50,9 @@ class FileOutcome(BaseModel):
     message: str | None = None
     hint: str | None = None
     warnings: list[str] = Field(default_factory=list)
+    destination: str | None = Field(
+        default=None, description="where the file was moved (watched inbox: archive/ or failed/)"
+    )
 
 
 class IngestReport(BaseModel):
@@ -185,7 +189,8 @@ def run_ingest(
     return IngestReport(outcomes=outcomes, seconds=time.perf_counter() - started)
 
 
-def _publish(report: IngestReport) -> None:
+def publish_summary(report: IngestReport) -> None:
+    """The run's table artifact: one row per file, what happened and what was found."""
     rows = [
         {
             "file": Path(o.path).name, "status": o.status.value, "title": o.title or "",
@@ -225,5 +230,5 @@ def ingest(
         len(report.outcomes), report.count(FileStatus.added), report.count(FileStatus.unchanged),
         report.count(FileStatus.failed), report.seconds,
     )
-    _publish(report)
+    publish_summary(report)
     return report

@@ -6,7 +6,9 @@ Open one with `open_portfolio(url_or_path)`; the rest of the program only sees t
 Store URLs:
 * a file path, or `sqlite:///relative/path.db`, `sqlite:////absolute/path.db` (the
   SQLAlchemy convention: the path is whatever follows the third slash): embedded SQLite;
-* `elasticsearch://…` / `es://…`: planned, see `_BACKENDS`.
+* `https://host:9200`, `http://host:9200`, or `elasticsearch://host:9200` / `es://…` (which
+  mean HTTPS): an Elasticsearch cluster, see `portfolio.elasticsearch` (credentials and TLS
+  settings come from `CONTRACTS_ES_*`, never from the URL).
 """
 
 from __future__ import annotations
@@ -15,7 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from portfolio.base import Portfolio
-from portfolio.errors import PortfolioError, QuerySyntaxError, SchemaTooNew, UnsupportedStore
+from portfolio.errors import (
+    PortfolioError,
+    QuerySyntaxError,
+    SchemaTooNew,
+    UnknownRecord,
+    UnsupportedStore,
+)
 from portfolio.models import (
     AddOutcome,
     AlertEntry,
@@ -23,6 +31,8 @@ from portfolio.models import (
     ClauseQuery,
     DeadlineKind,
     DeadlineRow,
+    FacetCount,
+    Facets,
     Highlight,
     SearchResult,
     TermState,
@@ -40,10 +50,25 @@ def _open_sqlite(location: str) -> Portfolio:
     return SqlitePortfolio(location)
 
 
+def _elasticsearch(scheme: str) -> Callable[[str], Portfolio]:
+    """Opener for one URL scheme; the backend (and its client) is imported only when used."""
+
+    def open_cluster(location: str) -> Portfolio:
+        from portfolio.elasticsearch import open_elasticsearch
+
+        if not location.strip("/"):
+            raise UnsupportedStore("an Elasticsearch store URL needs a host: https://host:9200")
+        return open_elasticsearch(f"{scheme}://{location}")
+
+    return open_cluster
+
+
 _BACKENDS: dict[str, Callable[[str], Portfolio]] = {
     "sqlite": _open_sqlite,
-    # "elasticsearch": _open_elasticsearch,  -- the Elasticsearch backend registers here
-    #  (and "es", "http", "https"); it takes the URL remainder after "scheme://".
+    "elasticsearch": _elasticsearch("https"),  # schemes as in portfolio.elasticsearch.SCHEMES
+    "es": _elasticsearch("https"),
+    "https": _elasticsearch("https"),
+    "http": _elasticsearch("http"),
 }
 
 
@@ -71,6 +96,8 @@ __all__ = [
     "ClauseQuery",
     "DeadlineKind",
     "DeadlineRow",
+    "FacetCount",
+    "Facets",
     "Highlight",
     "Portfolio",
     "PortfolioError",
@@ -79,6 +106,7 @@ __all__ = [
     "SearchResult",
     "TermState",
     "TermStatus",
+    "UnknownRecord",
     "UnsupportedStore",
     "open_portfolio",
 ]

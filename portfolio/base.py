@@ -9,16 +9,18 @@ from `portfolio.open_portfolio(url)` and never import a backend directly.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from types import TracebackType
 from typing import Self
 
+from portfolio.facets import python_facets
 from portfolio.models import (
     AddOutcome,
     AlertEntry,
     ClauseQuery,
     DeadlineRow,
+    Facets,
     Highlight,
     SearchResult,
     TermStatus,
@@ -42,8 +44,19 @@ class Portfolio(ABC):
         """
 
     @abstractmethod
-    def add_many(self, records: Iterable[ContractRecord]) -> list[AddOutcome]:
-        """`add` for each record, all in one write (all or nothing), outcomes in order."""
+    def add_many(
+        self, records: Iterable[ContractRecord], *, as_new_versions: bool = False
+    ) -> list[AddOutcome]:
+        """`add` for each record, all in one write (all or nothing), outcomes in order.
+
+        A store without multi-document transactions (Elasticsearch) cannot refuse the whole
+        batch for one bad document: it stores the others, leaves each rejected contract as
+        it was, and raises a `PortfolioError` naming them (re-running the batch is safe).
+
+        `as_new_versions` is the watched inbox's rule: a new record whose file name matches
+        a current record's (other bytes) becomes its next version (`new_version`) and the
+        old one is marked superseded; both stay stored. Without it names mean nothing.
+        """
 
     @abstractmethod
     def get(self, record_id: str) -> ContractRecord | None:
@@ -55,8 +68,18 @@ class Portfolio(ABC):
 
         In order: the exact id; an id prefix of 6 or more hex digits (several records
         when the prefix is ambiguous); the file name, case-insensitively (a path is
-        reduced to its name); a case-insensitive substring of the file name.
+        reduced to its name); a case-insensitive substring of the file name. A name
+        finds current versions only, unless all its matches are superseded.
         """
+
+    def versions(self, filename: str) -> list[ContractRecord]:
+        """Every record stored under this file name (case-insensitive), oldest version first.
+
+        Backends may override this with an indexed lookup; the result must not change.
+        """
+        name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip().casefold()
+        found = [r for r in self.records() if r.filename.casefold() == name]
+        return sorted(found, key=lambda r: r.version)
 
     @abstractmethod
     def count(self) -> int:
@@ -83,6 +106,18 @@ class Portfolio(ABC):
         Raises `QuerySyntaxError` when the text has nothing searchable in it.
         """
 
+    def facets(
+        self, query: ClauseQuery | None, today: date, within_days: int = 365
+    ) -> Facets:
+        """Counts of clause types, parties, governing law and renewal months (see `Facets`).
+
+        With a query, the clause facets count the clauses it matches (all of them, not one
+        page); without, every clause of the current versions. Months cover
+        [today, today + within_days]. Backends may override this with aggregations in the
+        store; the result must not change.
+        """
+        return python_facets(self, query, today, within_days)
+
     # --- renewals ------------------------------------------------------------------------
 
     def term_status(self, record: ContractRecord, today: date) -> TermStatus:
@@ -96,9 +131,11 @@ class Portfolio(ABC):
 
         `own_roles` (lower case, e.g. {"customer"}) names our side of each contract, so
         the row shows the other party as the counterparty; without it, the first party.
+        Superseded versions are left out: their successor carries the deadline.
         Backends may override this to pre-filter in the store; the result must not change.
         """
-        return upcoming_deadlines(self.records(), today, within_days, own_roles)
+        current = (r for r in self.records() if r.superseded_by is None)
+        return upcoming_deadlines(current, today, within_days, own_roles)
 
     # --- alert ledger --------------------------------------------------------------------
 
@@ -125,6 +162,19 @@ class Portfolio(ABC):
     @abstractmethod
     def alerts_for(self, record_id: str) -> list[AlertEntry]:
         """Alerts sent about one record, oldest first."""
+
+    @abstractmethod
+    def set_lead_days(self, record_id: str, lead_days: Sequence[int] | None) -> None:
+        """Alert lead times for one contract, overriding the global setting.
+
+        A contract that matters more (or renews on a long procurement cycle) needs earlier
+        or more reminders than the rest. `None` removes the override. Stored most distant
+        first, without repeats. Raises `UnknownRecord` if the record is not stored.
+        """
+
+    @abstractmethod
+    def lead_days_overrides(self) -> dict[str, list[int]]:
+        """Every per-contract override, record id -> lead days (most distant first)."""
 
     # --- lifecycle -----------------------------------------------------------------------
 

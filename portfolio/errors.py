@@ -26,3 +26,7 @@ class UnsupportedStore(PortfolioError, ValueError):
 
 class SchemaTooNew(PortfolioError):
     """The database was written by a newer version of the program than this one."""
+
+
+class UnknownRecord(PortfolioError, LookupError):
+    """No contract with this id is stored (e.g. setting alert lead times for it)."""

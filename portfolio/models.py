@@ -24,6 +24,7 @@ class AddOutcome(StrEnum):
     added = "added"
     unchanged = "unchanged"
     replaced = "replaced"
+    new_version = "new_version"  # added, superseding the current record of the same file name
 
 
 class ClauseQuery(_Model):
@@ -40,6 +41,9 @@ class ClauseQuery(_Model):
     governing_law: str | None = None
     limit: int = Field(default=20, ge=1, le=1000)
     offset: int = Field(default=0, ge=0)
+    all_versions: bool = Field(
+        default=False, description="also search superseded versions (by default: current ones)"
+    )
 
     @field_validator("party", "governing_law")
     @classmethod
@@ -84,6 +88,8 @@ class ClauseHit(_Model):
     phrase_match: bool = Field(
         default=False, description="the query's bare words occur here as an exact phrase"
     )
+    version: int = Field(default=1, description="the contract version the clause belongs to")
+    superseded: bool = Field(default=False, description="a newer version of the file exists")
 
 
 class SearchResult(_Model):
@@ -159,3 +165,24 @@ class AlertEntry(_Model):
     lead_days: int
     channel: str
     sent_at: datetime
+
+
+class FacetCount(_Model):
+    """One value of a facet and how many clauses (or contracts, for months) have it."""
+
+    value: str
+    count: int
+
+
+class Facets(_Model):
+    """Counts for a search sidebar (rules in `portfolio.facets`).
+
+    Clause facets count matching clauses; `renewal_months` counts current contracts with
+    a due date in each month ("2026-11") of the window, narrowed by the query's party and
+    governing law (not by its text or clause type, which are about clauses).
+    """
+
+    clause_types: list[FacetCount]
+    parties: list[FacetCount]
+    governing_law: list[FacetCount]
+    renewal_months: list[FacetCount]

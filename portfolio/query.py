@@ -1,5 +1,9 @@
 """Turn what a contract admin types into the search box into a safe SQLite FTS5 expression.
 
+The parse (`parse_query`, a small public syntax tree) is shared by every backend: the
+Elasticsearch backend translates the same tree into query DSL, so both stores agree on
+what a query means; only the emitters differ.
+
 Raw FTS5 `MATCH` syntax is hostile to contract text: `99.9%`, `credit-cap`, `a:b` and a
 stray `"` are syntax errors or, worse, column filters. This module parses the user's text
 with a forgiving grammar and re-emits it with every term quoted, so FTS5 only ever sees
@@ -66,38 +70,48 @@ class FtsQuery(BaseModel):
 
 
 # --- syntax tree ---------------------------------------------------------------------
+# Public so that every backend translates the same parse (`parse_query`): SQLite emits FTS5,
+# Elasticsearch emits query DSL, and the two cannot drift apart on what the user meant.
 
 
 @dataclass(frozen=True)
-class _Term:
+class Term:
+    """A word or "quoted phrase" as typed (several tokens mean a phrase); `prefix`: ends in *."""
+
     text: str
     prefix: bool = False
     quoted: bool = False
 
 
 @dataclass(frozen=True)
-class _And:
-    parts: tuple[_Node, ...]
+class And:
+    """Every part must match (explicit AND, or words side by side)."""
+
+    parts: tuple[QueryNode, ...]
 
 
 @dataclass(frozen=True)
-class _Or:
-    parts: tuple[_Node, ...]
+class Or:
+    """At least one part must match."""
+
+    parts: tuple[QueryNode, ...]
 
 
 @dataclass(frozen=True)
-class _Not:
-    keep: _Node
-    drop: tuple[_Node, ...]
+class Not:
+    """`keep` must match and none of `drop` may (there is never a bare exclusion)."""
+
+    keep: QueryNode
+    drop: tuple[QueryNode, ...]
 
 
-_Node = _Term | _And | _Or | _Not
+QueryNode = Term | And | Or | Not
 
 
 # --- lexer -----------------------------------------------------------------------------
 
 _LP, _RP, _NEG = "(", ")", "-"
-_Token = str | _Term  # "(", ")", "-", "AND", "OR", "NOT", or a term
+_Token = str | Term  # "(", ")", "-", "AND", "OR", "NOT", or a term
 
 
 def _lex(text: str) -> list[_Token]:
@@ -126,7 +140,7 @@ def _lex(text: str) -> list[_Token]:
             star = i < n and text[i] == "*"
             while i < n and text[i] == "*":
                 i += 1
-            tokens.append(_Term(body, prefix=star, quoted=True))
+            tokens.append(Term(body, prefix=star, quoted=True))
         elif ch == "-" and i + 1 < n and (text[i + 1].isalpha() or text[i + 1] in '"('):
             tokens.append(_NEG)
             i += 1
@@ -139,7 +153,7 @@ def _lex(text: str) -> list[_Token]:
                 tokens.append(word)
             else:
                 stripped = word.rstrip("*")
-                tokens.append(_Term(stripped, prefix=stripped != word))
+                tokens.append(Term(stripped, prefix=stripped != word))
     return tokens
 
 
@@ -161,26 +175,26 @@ class _Parser:
         self.pos += 1
         return token
 
-    def parse(self) -> _Node | None:
-        groups: list[_Node] = []
+    def parse(self) -> QueryNode | None:
+        groups: list[QueryNode] = []
         while self.peek() is not None:
             node = self.parse_or()
             if node is not None:
                 groups.append(node)
             if self.peek() is not None:  # a stray ")" or a leftover operator
                 self.take()
-        return _join(_And, groups)
+        return _join(And, groups)
 
-    def parse_or(self) -> _Node | None:
+    def parse_or(self) -> QueryNode | None:
         parts = [self.parse_and()]
         while self.peek() == "OR":
             self.take()
             parts.append(self.parse_and())
-        return _join(_Or, [p for p in parts if p is not None])
+        return _join(Or, [p for p in parts if p is not None])
 
-    def parse_and(self) -> _Node | None:
-        keep: list[_Node] = []
-        drop: list[_Node] = []
+    def parse_and(self) -> QueryNode | None:
+        keep: list[QueryNode] = []
+        drop: list[QueryNode] = []
         while (token := self.peek()) is not None and token not in ("OR", _RP):
             if token == "AND":
                 self.take()
@@ -193,14 +207,14 @@ class _Parser:
                 node = self.parse_primary()
                 if node is not None:
                     keep.append(node)
-        base = _join(_And, keep)
+        base = _join(And, keep)
         if base is None:
             return None  # only exclusions: FTS5 has no "everything but"
-        return _Not(base, tuple(drop)) if drop else base
+        return Not(base, tuple(drop)) if drop else base
 
-    def parse_primary(self) -> _Node | None:
+    def parse_primary(self) -> QueryNode | None:
         token = self.peek()
-        if isinstance(token, _Term):
+        if isinstance(token, Term):
             self.take()
             return token if _searchable(token.text) else None
         if token == _LP:
@@ -212,7 +226,7 @@ class _Parser:
         return None  # an operator or ")" where a term was expected: leave it to the caller
 
 
-def _join(kind: type[_And] | type[_Or], parts: list[_Node]) -> _Node | None:
+def _join(kind: type[And] | type[Or], parts: list[QueryNode]) -> QueryNode | None:
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else kind(tuple(parts))
@@ -251,11 +265,11 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _emit(node: _Node, expand: PrefixExpander | None) -> str:
+def _emit(node: QueryNode, expand: PrefixExpander | None) -> str:
     match node:
-        case _Term(text=text, prefix=False):
+        case Term(text=text, prefix=False):
             return _quote(text)
-        case _Term(text=text, prefix=True):
+        case Term(text=text, prefix=True):
             variants = [_quote(text) + "*"]
             if expand is not None:
                 words = words_of(text)
@@ -263,38 +277,41 @@ def _emit(node: _Node, expand: PrefixExpander | None) -> str:
                 for word in expand(fold(words[-1])):
                     variants.append(_quote(f"{head} {word}" if head else word))
             return variants[0] if len(variants) == 1 else "(" + " OR ".join(variants) + ")"
-        case _And(parts=parts):
+        case And(parts=parts):
             return " AND ".join(_wrap(p, expand) for p in parts)
-        case _Or(parts=parts):
+        case Or(parts=parts):
             return " OR ".join(_wrap(p, expand) for p in parts)
-        case _Not(keep=keep, drop=drop):
+        case Not(keep=keep, drop=drop):
             return _wrap(keep, expand) + "".join(f" NOT {_wrap(d, expand)}" for d in drop)
     raise TypeError(f"not a query node: {node!r}")
 
 
-def _wrap(node: _Node, expand: PrefixExpander | None) -> str:
+def _wrap(node: QueryNode, expand: PrefixExpander | None) -> str:
     text = _emit(node, expand)
-    return text if isinstance(node, _Term) else f"({text})"
+    return text if isinstance(node, Term) else f"({text})"
 
 
-def _phrase_boost(node: _Node) -> str | None:
-    """`"a b"` when the query is two or more bare words (possibly with exclusions)."""
-    if isinstance(node, _Not):
+def bare_phrase(node: QueryNode) -> str | None:
+    """`a b` when the query is two or more bare words (possibly with exclusions), else None.
+
+    Those words as an exact phrase rank first in every backend: BM25 ignores proximity.
+    """
+    if isinstance(node, Not):
         node = node.keep
-    if not isinstance(node, _And):
+    if not isinstance(node, And):
         return None
-    if not all(isinstance(p, _Term) and not p.prefix and not p.quoted for p in node.parts):
+    if not all(isinstance(p, Term) and not p.prefix and not p.quoted for p in node.parts):
         return None
-    return _quote(" ".join(p.text for p in node.parts if isinstance(p, _Term)))
+    return " ".join(p.text for p in node.parts if isinstance(p, Term))
 
 
 # --- public API ------------------------------------------------------------------------
 
 
-def translate_query(text: str, expand_prefix: PrefixExpander | None = None) -> FtsQuery:
-    """The FTS5 expression for the user's search text; raises `QuerySyntaxError` if empty.
+def parse_query(text: str) -> QueryNode:
+    """The syntax tree of the user's search text; raises `QuerySyntaxError` if nothing is left.
 
-    Pure: the same text (and expander) always gives the same expression.
+    Pure and forgiving (see the module docstring): every backend starts from this tree.
     """
     root = _Parser(_lex(text[:MAX_QUERY_CHARS])).parse()
     if root is None:
@@ -305,7 +322,19 @@ def translate_query(text: str, expand_prefix: PrefixExpander | None = None) -> F
             f"nothing to search for in {text!r}: type at least one word or number "
             "(NOT and - only exclude, they cannot search on their own)",
         )
-    return FtsQuery(match=_emit(root, expand_prefix), phrase=_phrase_boost(root))
+    return root
+
+
+def translate_query(text: str, expand_prefix: PrefixExpander | None = None) -> FtsQuery:
+    """The FTS5 expression for the user's search text; raises `QuerySyntaxError` if empty.
+
+    Pure: the same text (and expander) always gives the same expression.
+    """
+    root = parse_query(text)
+    phrase = bare_phrase(root)
+    return FtsQuery(
+        match=_emit(root, expand_prefix), phrase=_quote(phrase) if phrase is not None else None
+    )
 
 
 def to_fts5(text: str) -> str:

@@ -81,7 +81,8 @@ def term_status(record: ContractRecord, today: date) -> TermStatus:
             state=TermState.undated,
             current_term_end=position.current_term_end,
             notice_period=notice,
-            note=note,
+            note=note or f"renews every {renewal_term}, too many times since "
+            f"{end.isoformat()} to follow: check the current term by hand",
         )
     return TermStatus(
         record_id=record.id,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from portfolio.base import Portfolio
+from portfolio.errors import UnknownRecord
 from portfolio.models import (
     AddOutcome,
     AlertEntry,
@@ -36,6 +37,13 @@ from portfolio.query import fold
 from portfolio.renewals import upcoming_deadlines
 from portfolio.sqlite_schema import migrate
 from portfolio.sqlite_search import run_search
+from portfolio.sqlite_versions import (
+    current_version,
+    keep_version,
+    next_version,
+    supersede,
+    write_version_columns,
+)
 from schemas.record import ContractRecord, Party
 
 BATCH = 500
@@ -125,9 +133,11 @@ class SqlitePortfolio(Portfolio):
         with self._write() as conn:
             return _store(conn, record)
 
-    def add_many(self, records: Iterable[ContractRecord]) -> list[AddOutcome]:
+    def add_many(
+        self, records: Iterable[ContractRecord], *, as_new_versions: bool = False
+    ) -> list[AddOutcome]:
         with self._write() as conn:
-            return [_store(conn, record) for record in records]
+            return [_store(conn, record, as_new_versions) for record in records]
 
     def get(self, record_id: str) -> ContractRecord | None:
         with self._lock:
@@ -154,8 +164,22 @@ class SqlitePortfolio(Portfolio):
                     params,
                 ).fetchall()
                 if rows:
-                    return [ContractRecord.model_validate_json(r[0]) for r in rows]
+                    found = [ContractRecord.model_validate_json(r[0]) for r in rows]
+                    if where.startswith("id "):
+                        return found
+                    # a file name means its current version; old ones by id or `versions`
+                    return [r for r in found if r.superseded_by is None] or found
         return []
+
+    def versions(self, filename: str) -> list[ContractRecord]:
+        name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT record_json FROM records WHERE filename = ? COLLATE NOCASE"
+                " ORDER BY version, added_at, id",
+                (name,),
+            ).fetchall()
+        return [ContractRecord.model_validate_json(r[0]) for r in rows]
 
     def count(self) -> int:
         with self._lock:
@@ -205,7 +229,7 @@ class SqlitePortfolio(Portfolio):
     def upcoming_deadlines(
         self, today: date, within_days: int, own_roles: frozenset[str] = frozenset()
     ) -> list[DeadlineRow]:
-        dated = self._iter_records("perpetual = 0 AND evergreen = 0")
+        dated = self._iter_records("perpetual = 0 AND evergreen = 0 AND superseded_by IS NULL")
         return upcoming_deadlines(dated, today, within_days, own_roles)
 
     # --- alert ledger --------------------------------------------------------------------
@@ -251,6 +275,26 @@ class SqlitePortfolio(Portfolio):
             for key, rid, deadline, lead_days, channel, sent_at in rows
         ]
 
+    def set_lead_days(self, record_id: str, lead_days: Sequence[int] | None) -> None:
+        with self._write() as conn:
+            if conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone() is None:
+                raise UnknownRecord(f"no contract with id {record_id} in the portfolio")
+            if lead_days is None:
+                conn.execute("DELETE FROM alert_lead_days WHERE record_id = ?", (record_id,))
+                return
+            days = sorted(set(lead_days), reverse=True)
+            conn.execute(
+                "INSERT INTO alert_lead_days (record_id, lead_days, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (record_id) DO UPDATE SET lead_days = excluded.lead_days,"
+                " updated_at = excluded.updated_at",
+                (record_id, json.dumps(days), datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+
+    def lead_days_overrides(self) -> dict[str, list[int]]:
+        with self._lock:
+            rows = self._conn.execute("SELECT record_id, lead_days FROM alert_lead_days")
+            return {record_id: json.loads(days) for record_id, days in rows}
+
     # --- lifecycle -----------------------------------------------------------------------
 
     def close(self) -> None:
@@ -261,11 +305,23 @@ class SqlitePortfolio(Portfolio):
 # --- writing one record (inside the caller's transaction) ---------------------------------
 
 
-def _store(conn: sqlite3.Connection, record: ContractRecord) -> AddOutcome:
-    """Insert, keep or replace one record with its parties and clauses."""
-    record_json = record.model_dump_json()
+def _store(
+    conn: sqlite3.Connection, record: ContractRecord, as_new_version: bool = False
+) -> AddOutcome:
+    """Insert, keep or replace one record with its parties and clauses.
+
+    A stored record keeps its place among the versions of its file name; with
+    `as_new_version`, a new record named like a current one becomes its next version
+    (see `portfolio.sqlite_versions`).
+    """
     now = datetime.now(UTC).isoformat(timespec="seconds")
     row = conn.execute("SELECT record_json FROM records WHERE id = ?", (record.id,)).fetchone()
+    previous = None
+    if row is not None:
+        record = keep_version(row[0], record)
+    elif as_new_version and (previous := current_version(conn, record)) is not None:
+        record = next_version(record, previous)
+    record_json = record.model_dump_json()
     if row is None:
         conn.execute(
             "INSERT INTO records (filename, source, title, governing_law, agreement_date,"
@@ -273,7 +329,7 @@ def _store(conn: sqlite3.Connection, record: ContractRecord) -> AddOutcome:
             " id, added_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (*_record_columns(record, record_json), record.id, now, now),
         )
-        outcome = AddOutcome.added
+        outcome = AddOutcome.added if previous is None else AddOutcome.new_version
     elif _same_record(row[0], record_json, record):
         return AddOutcome.unchanged
     else:
@@ -286,6 +342,9 @@ def _store(conn: sqlite3.Connection, record: ContractRecord) -> AddOutcome:
         conn.execute("DELETE FROM clauses WHERE record_id = ?", (record.id,))
         conn.execute("DELETE FROM parties WHERE record_id = ?", (record.id,))
         outcome = AddOutcome.replaced
+    write_version_columns(conn, record)
+    if previous is not None:
+        supersede(conn, previous, record.id, now)
     conn.executemany(
         "INSERT INTO parties (record_id, ordinal, name, role, aliases, match_text)"
         " VALUES (?, ?, ?, ?, ?, ?)",

@@ -104,7 +104,27 @@ _V1: tuple[str, ...] = (
 history, and must survive a record being replaced or removed (else re-adding the same file
 would send every alert again)."""
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+_V2: tuple[str, ...] = (
+    """CREATE TABLE alert_lead_days (
+        record_id TEXT PRIMARY KEY REFERENCES records (id) ON DELETE CASCADE,
+        lead_days TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+)
+"""Version 2: per-contract alert lead times (a JSON list of days, most distant first) that
+override the global setting. Unlike the ledger it goes with its record: removing a contract
+drops its override, replacing it (re-extraction, an UPDATE) keeps it."""
+
+_V3: tuple[str, ...] = (
+    "ALTER TABLE records ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE records ADD COLUMN superseded_by TEXT",
+)
+"""Version 3: versions of a contract. A file dropped again under a known name with other
+bytes is a new record that supersedes the current one (`portfolio.sqlite_versions`); the
+columns mirror `ContractRecord.version`/`superseded_by` so search and deadlines can keep to
+current versions in SQL. Existing rows are each the first and current version."""
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 """Migration N is `MIGRATIONS[N - 1]`. Append, never edit a released one."""
 
 LATEST_VERSION = len(MIGRATIONS)

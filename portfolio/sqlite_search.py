@@ -44,7 +44,8 @@ query, where `bm25()` cannot run."""
 _PAGE_SQL = """
 WITH matches AS MATERIALIZED ({matches})
 SELECT m.clause_id, c.record_id, r.title, r.filename, c.type, c.ordinal, c.heading,
-       c.page, c.start, c."end", m.rank, m.phrase_match, count(*) OVER () AS total
+       c.page, c.start, c."end", m.rank, m.phrase_match, r.version, r.superseded_by,
+       count(*) OVER () AS total
 FROM matches m
 JOIN clauses c ON c.id = m.clause_id
 JOIN records r ON r.id = c.record_id
@@ -94,6 +95,8 @@ def _filters(query: ClauseQuery) -> tuple[str, dict[str, object]]:
     if query.party is not None:
         conditions.append(_PARTY_SQL)
         params["party"] = fold(query.party).replace("\x1f", "")
+    if not query.all_versions:
+        conditions.append("r.superseded_by IS NULL")
     return "".join(f" AND {c}" for c in conditions), params
 
 
@@ -143,6 +146,8 @@ def run_search(conn: sqlite3.Connection, query: ClauseQuery, highlight: Highligh
             snippet=snippets.get(row["clause_id"], ""),
             score=-row["rank"],
             phrase_match=bool(row["phrase_match"]),
+            version=row["version"],
+            superseded=row["superseded_by"] is not None,
         )
         for row in rows
     ]

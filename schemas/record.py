@@ -20,13 +20,33 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class PageBox(_Model):
+    """A region of a page in PDF points (1/72 inch) from its top-left corner."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
 class Evidence(_Model):
-    """Where a value was read: 1-based page, character span in the document text, the quote."""
+    """Where a value was read: 1-based page, character span in the document text, the quote.
+
+    On a page read by OCR, `box` is where the quoted words are on the page image and
+    `ocr_confidence` how sure the OCR engine was of them, so a doubtful value can be
+    checked against the scan at a glance.
+    """
 
     page: int = Field(ge=1)
     start: int = Field(ge=0, description="offset of the first character in the document text")
     end: int = Field(ge=0, description="offset one past the last character")
     text: str
+    box: PageBox | None = Field(
+        default=None, description="region of the page the quote was read from (OCR'd pages)"
+    )
+    ocr_confidence: float | None = Field(
+        default=None, ge=0, le=100, description="mean OCR confidence of the quoted words, 0-100"
+    )
 
     @model_validator(mode="after")
     def _span_is_ordered(self) -> Evidence:
@@ -155,6 +175,16 @@ class Clause(_Model):
     end: int = Field(ge=0)
 
 
+class PageSource(_Model):
+    """Where one page's text came from: the PDF's text layer, or OCR of the page image."""
+
+    page: int = Field(ge=1)
+    ocr: bool = False
+    ocr_confidence: float | None = Field(
+        default=None, ge=0, le=100, description="mean word confidence of the OCR'd page, 0-100"
+    )
+
+
 class FieldEvidence(_Model):
     """Evidence for the record's scalar fields (dates, term, law, title)."""
 
@@ -173,6 +203,9 @@ class ContractRecord(_Model):
     source: str
     filename: str
     pages: int = Field(ge=0)
+    page_sources: list[PageSource] = Field(
+        default_factory=list, description="per page: text layer or OCR (scanned pages)"
+    )
     title: str | None = None
     parties: list[Party] = Field(default_factory=list)
     agreement_date: date | None = None
@@ -191,6 +224,18 @@ class ContractRecord(_Model):
     evidence: FieldEvidence = Field(default_factory=FieldEvidence)
     warnings: list[str] = Field(default_factory=list)
     extractor_version: str
+    version: int = Field(
+        default=1, ge=1,
+        description="the portfolio's count of files dropped under this file name: 1 for the "
+        "first, one more for each new version (different bytes, same name)",
+    )
+    supersedes: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{64}$", description="id of the version this one replaced"
+    )
+    superseded_by: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{64}$",
+        description="id of the newer version; null while this is the current one",
+    )
 
     def counterparty(self, own_roles: frozenset[str] = frozenset()) -> Party | None:
         """The first party whose role is not one of ours (for alerts and listings)."""

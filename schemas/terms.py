@@ -10,9 +10,19 @@ Conventions (used everywhere in the project):
 * **Business days** are Monday to Friday; public holidays are not known and not skipped.
 * **The notice deadline is the last day notice may be given.** "At least 90 days prior
   to the end of the term" with a term ending 2027-02-28 gives 2026-11-30.
+* **Renewal terms count from the first renewal day.** Renewal term *k* ends the day
+  before the *k*-th anniversary of the day after the initial term ended, so month-end
+  clamping never accumulates: monthly renewals after a term ending 2024-01-30 end
+  2024-02-28, 2024-03-30, 2024-04-29 (not 02-28, 03-28, 04-28 as chaining term after
+  term would drift to).
 * **Rolling renewals**: when today is past the current term end and the contract
-  auto-renews, the term rolls forward by the renewal term (the new term starts the day
-  after the old one ends) until its notice deadline is today or later.
+  auto-renews, the term rolls forward by the renewal term until it ends today or later.
+  When that term's notice deadline has already gone by (today falls between the deadline
+  and the term end), the contract will renew whatever happens, so the roll goes one term
+  further: the position returned is always the next deadline an admin can still meet,
+  together with the end of the term it applies to. A deadline of today is still open.
+* **Missing inputs give no date**: without a renewal term nothing rolls (the caller
+  reports the term as ended or undated and says why); nothing here guesses.
 """
 
 from __future__ import annotations
@@ -94,7 +104,11 @@ def notice_deadline(current_term_end: date, notice_period: Duration) -> date:
 
 @dataclass(frozen=True)
 class TermPosition:
-    """Where a contract stands on a given day."""
+    """Where a contract stands on a given day.
+
+    `current_term_end` is the end of the term that `notice_deadline` applies to: the term
+    in force, or, once that term's deadline has passed, the renewal term that follows it.
+    """
 
     current_term_end: date
     notice_deadline: date | None
@@ -107,21 +121,36 @@ def roll_forward(
     notice_period: Duration | None,
     today: date,
 ) -> TermPosition:
-    """The term in force (or next to act on) as of `today`.
+    """The next term an admin can still act on, as of `today` (see the module docstring).
 
     Without a renewal term the term does not roll: a contract past its end has simply
     expired, and the returned term end is in the past. With one, the term rolls
     forward until the notice deadline (or, without a notice period, the term end) is
-    today or later, so the deadline returned is the next one an admin can still meet.
+    today or later. If `MAX_ROLLS` is reached first, the returned deadline is still in
+    the past: callers treat that as "cannot say", never as a date.
     """
     end = term_end_date
     rolls = 0
     if renewal_term is not None and renewal_term.count > 0:
+        first_renewal_day = term_end_date + timedelta(days=1)
         while rolls < MAX_ROLLS:
             act_by = notice_deadline(end, notice_period) if notice_period else end
             if act_by >= today:
                 break
-            end = term_end(end + timedelta(days=1), renewal_term)
             rolls += 1
+            end = renewal_term_end(first_renewal_day, renewal_term, rolls)
     deadline = notice_deadline(end, notice_period) if notice_period else None
     return TermPosition(current_term_end=end, notice_deadline=deadline, renewals_elapsed=rolls)
+
+
+def renewal_term_end(first_renewal_day: date, renewal_term: Duration, renewals: int) -> date:
+    """Last day of the `renewals`-th renewal term (1 = the first renewal).
+
+    Counted from the first renewal day as one long term of `renewals` x `renewal_term`,
+    so that clamping a 31st to a shorter month happens once, not once per term.
+
+    >>> renewal_term_end(date(2024, 1, 31), Duration(count=1, unit="months"), 3)
+    datetime.date(2024, 4, 29)
+    """
+    total = Duration(count=renewal_term.count * renewals, unit=renewal_term.unit)
+    return term_end(first_renewal_day, total)

@@ -1,4 +1,6 @@
-"""Term positions and upcoming deadlines, recomputed for the day asked (rolling renewals).
+"""Term positions and deadline rows, recomputed for the day asked (rolling renewals); pure.
+
+The same lists through each backend's `upcoming_deadlines`: conformance/test_deadlines.py.
 
 Dates worked by hand (a term ends the day before its anniversary; see schemas.terms):
 * MSA: 3 years from 2021-03-01 ends 2024-02-29, then yearly: 2025-02-28, 2026-02-28,
@@ -16,7 +18,6 @@ import pytest
 
 from portfolio.models import DeadlineKind, TermState
 from portfolio.renewals import deadline_row, initial_term_end, term_status, upcoming_deadlines
-from portfolio.sqlite import SqlitePortfolio
 from schemas.record import ContractRecord, Duration, DurationUnit, Renewal
 
 YEAR = Duration(count=1, unit=DurationUnit.years)
@@ -183,71 +184,20 @@ def test_negative_window_is_an_error(contracts: dict[str, ContractRecord]) -> No
         upcoming_deadlines(contracts.values(), date(2025, 6, 1), -1)
 
 
-# --- through the portfolio ----------------------------------------------------------------------
-
-
-def test_upcoming_sorted_soonest_first(loaded: SqlitePortfolio) -> None:
-    rows = loaded.upcoming_deadlines(date(2025, 6, 1), 365, own_roles=frozenset({"customer"}))
-    assert [(r.filename, r.kind, r.due_date) for r in rows] == [
-        ("northwind-msa.pdf", DeadlineKind.notice_deadline, date(2025, 11, 30)),
-        ("globex-nda.pdf", DeadlineKind.expiration, date(2026, 1, 14)),
-        ("initech-saas-subscription.pdf", DeadlineKind.notice_deadline, date(2026, 5, 1)),
-    ]
-    msa = rows[0]
-    assert msa.title == "Master Services Agreement"
-    assert msa.counterparty == "Northwind Cloud Services LLC"
-    assert msa.days_left == 182
-    assert msa.current_term_end == date(2026, 2, 28)
-    assert msa.renewal_term == YEAR
-    assert msa.notice_period == Duration(count=90, unit=DurationUnit.days)
-
-
-def test_perpetual_and_evergreen_never_listed(loaded: SqlitePortfolio) -> None:
-    rows = loaded.upcoming_deadlines(date(2025, 6, 1), 36500)
-    names = {r.filename for r in rows}
-    assert "umbrella-perpetual-license.pdf" not in names
-    assert "hooli-support-evergreen.pdf" not in names
-
-
-@pytest.mark.parametrize(
-    ("today", "within", "listed"),
-    [
-        (date(2026, 1, 14), 0, True),  # the date is today
-        (date(2025, 12, 15), 30, True),  # the date is the last day of the window
-        (date(2025, 12, 15), 29, False),  # one day beyond the window
-        (date(2026, 1, 15), 365, False),  # already expired
-    ],
-)
-def test_window_boundaries(
-    store: SqlitePortfolio,
-    contracts: dict[str, ContractRecord],
-    today: date,
-    within: int,
-    listed: bool,
+def test_too_many_renewals_to_follow_is_undated_with_a_reason(
+    make_record: Callable[..., ContractRecord],
 ) -> None:
-    store.add(contracts["nda"])
-    rows = store.upcoming_deadlines(today, within)
-    assert bool(rows) is listed
-    if listed:
-        assert rows[0].days_left == (date(2026, 1, 14) - today).days
-
-
-def test_same_day_rows_have_a_stable_order(
-    store: SqlitePortfolio, make_record: Callable[..., ContractRecord]
-) -> None:
-    store.add_many(
-        [
-            make_record(name, expiration_date=date(2025, 7, 1))
-            for name in ("zeta-hosting", "alpha-backup")
-        ]
+    """Daily renewals since 1990: no date is guessed, and the note says why."""
+    record = make_record(
+        "daily",
+        expiration_date=date(1990, 1, 1),
+        renewal=Renewal(
+            auto_renews=True,
+            renewal_term=Duration(count=1, unit=DurationUnit.days),
+            notice_period=Duration(count=1, unit=DurationUnit.days),
+        ),
     )
-    rows = store.upcoming_deadlines(date(2025, 6, 1), 60)
-    assert [r.filename for r in rows] == ["alpha-backup.pdf", "zeta-hosting.pdf"]
-
-
-def test_portfolio_term_status(
-    loaded: SqlitePortfolio, contracts: dict[str, ContractRecord]
-) -> None:
-    status = loaded.term_status(contracts["saas"], date(2025, 6, 1))
-    assert status.due_date == date(2026, 5, 1)
-    assert status.current_term_end == date(2026, 6, 30)
+    status = term_status(record, date(2026, 11, 21))
+    assert status.state is TermState.undated
+    assert status.due_date is None
+    assert status.note is not None and "too many times" in status.note

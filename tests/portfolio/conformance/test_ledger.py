@@ -1,18 +1,20 @@
-"""The once-only alert ledger the renewal-alert flow writes to."""
+"""The once-only alert ledger the renewal-alert flow writes to, and per-contract lead times."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
-from pathlib import Path
 
+import pytest
+
+from portfolio.base import Portfolio
+from portfolio.errors import UnknownRecord
 from portfolio.models import AlertEntry
-from portfolio.sqlite import SqlitePortfolio
 from schemas.record import ContractRecord
 
 SENT = datetime(2025, 9, 1, 7, 30, tzinfo=UTC)
 
 
-def test_record_once(loaded: SqlitePortfolio, contracts: dict[str, ContractRecord]) -> None:
+def test_record_once(loaded: Portfolio, contracts: dict[str, ContractRecord]) -> None:
     msa = contracts["msa"].id
     key = f"{msa}:2025-11-30:90:email"
     assert loaded.alert_already_sent(key) is False
@@ -36,7 +38,7 @@ def test_record_once(loaded: SqlitePortfolio, contracts: dict[str, ContractRecor
 
 
 def test_alerts_for_lists_oldest_first(
-    loaded: SqlitePortfolio, contracts: dict[str, ContractRecord]
+    loaded: Portfolio, contracts: dict[str, ContractRecord]
 ) -> None:
     msa, nda = contracts["msa"].id, contracts["nda"].id
     loaded.record_alert("msa-30", msa, date(2025, 11, 30), 30, "email", SENT + timedelta(days=60))
@@ -47,14 +49,14 @@ def test_alerts_for_lists_oldest_first(
     assert loaded.alerts_for("0" * 64) == []
 
 
-def test_sent_at_keeps_its_timezone(store: SqlitePortfolio) -> None:
+def test_sent_at_keeps_its_timezone(store: Portfolio) -> None:
     paris = datetime(2025, 9, 1, 9, 30, tzinfo=timezone(timedelta(hours=2)))
     store.record_alert("k", "a" * 64, date(2025, 11, 30), 90, "email", paris)
     assert store.alerts_for("a" * 64)[0].sent_at == paris
 
 
 def test_ledger_survives_replace_and_remove(
-    loaded: SqlitePortfolio, contracts: dict[str, ContractRecord]
+    loaded: Portfolio, contracts: dict[str, ContractRecord]
 ) -> None:
     """Re-adding or re-extracting a contract must not send its alerts again."""
     msa = contracts["msa"]
@@ -66,8 +68,42 @@ def test_ledger_survives_replace_and_remove(
     assert len(loaded.alerts_for(msa.id)) == 1
 
 
-def test_other_instance_sees_the_ledger(store: SqlitePortfolio, db_path: Path) -> None:
-    store.record_alert("k", "a" * 64, date(2025, 11, 30), 90, "email", SENT)
-    with SqlitePortfolio(db_path) as other:
-        assert other.alert_already_sent("k")
-        assert other.record_alert("k", "a" * 64, date(2025, 11, 30), 90, "email", SENT) is False
+# --- per-contract lead times -------------------------------------------------------------------
+
+
+def test_lead_days_override_set_replace_clear(
+    loaded: Portfolio, contracts: dict[str, ContractRecord]
+) -> None:
+    msa = contracts["msa"].id
+    assert loaded.lead_days_overrides() == {}
+    loaded.set_lead_days(msa, [7, 30, 7])
+    assert loaded.lead_days_overrides() == {msa: [30, 7]}  # most distant first, no repeats
+    loaded.set_lead_days(msa, [120, 60])
+    assert loaded.lead_days_overrides() == {msa: [120, 60]}
+    loaded.set_lead_days(msa, None)
+    assert loaded.lead_days_overrides() == {}
+
+
+def test_lead_days_for_an_unknown_contract_is_refused(store: Portfolio) -> None:
+    with pytest.raises(UnknownRecord, match="no contract"):
+        store.set_lead_days("b" * 64, [30])
+
+
+def test_lead_days_follow_their_record(
+    loaded: Portfolio, contracts: dict[str, ContractRecord]
+) -> None:
+    """Re-extraction keeps the override; removing the contract drops it."""
+    msa = contracts["msa"]
+    loaded.set_lead_days(msa.id, [30])
+    loaded.add(msa.model_copy(update={"title": "Amended MSA"}))
+    assert loaded.lead_days_overrides() == {msa.id: [30]}
+    loaded.remove(msa.id)
+    assert loaded.lead_days_overrides() == {}
+
+
+def test_very_long_keys_are_still_once_only(store: Portfolio) -> None:
+    key = "k" * 2000  # longer than any document id may be: stored under a digest
+    assert store.record_alert(key, "a" * 64, date(2025, 11, 30), 90, "email", SENT) is True
+    assert store.alert_already_sent(key)
+    assert store.record_alert(key, "a" * 64, date(2025, 11, 30), 90, "email", SENT) is False
+    assert [a.key for a in store.alerts_for("a" * 64)] == [key]

@@ -1,0 +1,140 @@
+"""The `renewal_alerts` flow under Prefect's test harness: real SMTP and HTTP servers on
+loopback, a portfolio extracted from the fixture PDFs, dates pinned with `today`.
+
+As of 2026-11-21 the due reminders are: msa_sla_exhibit 14-day (deadline 2026-11-30),
+saas_subscription 14-day (2026-12-02), maintenance_severity 30-day (2026-12-14) and the
+mutual NDA's 60-day expiry reminder (2027-01-05).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect.client.orchestration import get_client
+
+from alerts import DeliveryStatus
+from flows.alerts import renewal_alerts
+from portfolio.sqlite import SqlitePortfolio
+from tests.alert_fixtures import Mailbox, Webhook, free_port
+
+LEADS = [90, 60, 30, 14, 7, 1]
+DUE_ON_21ST = [
+    "Notice deadline in 9 days: Master Services Agreement (Northwind Cloud Services, Inc.), "
+    "2026-11-30",
+    "Notice deadline in 11 days: SaaS Subscription Agreement (Litware, Inc.), 2026-12-02",
+    "Notice deadline in 23 days: Software Maintenance and Support Agreement (Proseware, Inc.), "
+    "2026-12-14",
+    "Contract expires in 45 days: Mutual Non-Disclosure Agreement (Trey Research, Inc.), "
+    "2027-01-05",
+]
+
+
+def run(store: str, today: str, urls: list[str], **options: object) -> object:
+    return renewal_alerts(store=store, today=date.fromisoformat(today), lead_days=LEADS,
+                          notify_urls=urls, retries=options.pop("retries", 0),
+                          retry_delay_seconds=0, **options)  # type: ignore[arg-type]
+
+
+def test_alerts_arrive_once_by_email_and_webhook(
+    prefect_server: None, fixture_store: str, smtp_server: Mailbox, webhook: Webhook
+) -> None:
+    report = run(fixture_store, "2026-11-21", [smtp_server.url(), webhook.url])
+    assert report.count(DeliveryStatus.sent) == 8 and report.count(DeliveryStatus.failed) == 0
+    assert smtp_server.subjects() == DUE_ON_21ST
+    assert webhook.titles() == DUE_ON_21ST
+
+    msa_mail = smtp_server.messages[0]
+    plain = msa_mail.get_body(preferencelist=("plain",)).get_content()
+    html = msa_mail.get_body(preferencelist=("html",)).get_content()
+    for text in (" ".join(plain.split()), " ".join(html.split())):
+        assert "Northwind Cloud Services, Inc." in text
+        assert "2026-11-30 (Monday), 9 days left" in text
+        assert "1 year" in text and "90 days" in text
+        assert "Notice clause, page 2:" in text
+        assert "at least ninety (90) days prior to the end of the then-current term" in text
+        assert "fixtures/contracts/msa_sla_exhibit.pdf" in text
+    hook = webhook.posts[0]["message"]
+    assert isinstance(hook, str) and "Counterparty:    Northwind Cloud Services, Inc." in hook
+
+    with SqlitePortfolio(fixture_store) as portfolio:
+        msa = portfolio.find("msa_sla_exhibit.pdf")[0]
+        ledger = portfolio.alerts_for(msa.id)
+    assert [(e.deadline, e.lead_days) for e in ledger] == [(date(2026, 11, 30), 14)] * 2
+    assert {e.channel.split(":")[0] for e in ledger} == {"mailto", "json"}
+
+    again = run(fixture_store, "2026-11-21", [smtp_server.url(), webhook.url])
+    assert again.outcomes == []
+    assert len(smtp_server.messages) == 4 and len(webhook.posts) == 4
+
+    with get_client(sync_client=True) as client:
+        artifacts = [a for a in client.read_artifacts() if a.key == "renewal-alerts"]
+    assert any("Master Services Agreement" in str(a.data) for a in artifacts)
+
+
+def test_catch_up_after_a_20_day_gap(
+    prefect_server: None, fixture_store: str, webhook: Webhook
+) -> None:
+    first = run(fixture_store, "2026-11-01", [webhook.url])
+    assert [(o.alert.row.filename, o.alert.lead_days) for o in first.outcomes] == [
+        ("msa_sla_exhibit.pdf", 30), ("saas_subscription.pdf", 60),
+        ("maintenance_severity.pdf", 60), ("mutual_nda.pdf", 90)]
+    # no runs for 20 days: on the 21st each deadline gets its most urgent reminder, once
+    later = run(fixture_store, "2026-11-21", [webhook.url])
+    assert [(o.alert.row.filename, o.alert.lead_days) for o in later.outcomes] == [
+        ("msa_sla_exhibit.pdf", 14), ("saas_subscription.pdf", 14),
+        ("maintenance_severity.pdf", 30), ("mutual_nda.pdf", 60)]
+    assert webhook.titles()[4:] == DUE_ON_21ST
+
+
+def test_failed_delivery_is_retried_and_not_recorded(
+    prefect_server: None, fixture_store: str, webhook: Webhook
+) -> None:
+    webhook.status = 500
+    closed = Mailbox(free_port()).url()  # nothing listens on that port
+    report = run(fixture_store, "2026-11-21", [webhook.url, closed], retries=1)
+    assert report.count(DeliveryStatus.failed) == 8 and report.count(DeliveryStatus.sent) == 0
+    assert webhook.attempts == 8  # 4 alerts x (1 try + 1 retry)
+    assert any("500" in (o.error or "") for o in report.outcomes)
+    with SqlitePortfolio(fixture_store) as portfolio:
+        assert all(not portfolio.alerts_for(r.id) for r in portfolio.records())
+
+    webhook.status = 200  # the endpoint is back: the next run delivers what failed, once
+    retry = run(fixture_store, "2026-11-21", [webhook.url])
+    assert retry.count(DeliveryStatus.sent) == 4
+    assert webhook.titles() == DUE_ON_21ST
+    assert run(fixture_store, "2026-11-21", [webhook.url]).outcomes == []
+
+
+def test_deadline_passed_message_once(
+    prefect_server: None, fixture_store: str, webhook: Webhook
+) -> None:
+    run(fixture_store, "2026-11-29", [webhook.url])  # msa 1-day reminder, among others
+    report = run(fixture_store, "2026-12-01", [webhook.url])
+    titles = [o.subject for o in report.outcomes]
+    assert titles[0] == ("Notice deadline passed: Master Services Agreement (Northwind Cloud "
+                         "Services, Inc.) renewed until 2028-02-29")
+    assert "Notice deadline in 1 day: SaaS Subscription Agreement (Litware, Inc.), 2026-12-02" \
+        in titles
+    nxt = run(fixture_store, "2026-12-02", [webhook.url])
+    assert not any("passed" in o.subject for o in nxt.outcomes)
+
+
+def test_dry_run_sends_and_records_nothing(
+    prefect_server: None, fixture_store: str, webhook: Webhook
+) -> None:
+    report = run(fixture_store, "2026-11-21", [webhook.url], dry_run=True)
+    assert report.count(DeliveryStatus.preview) == 4
+    assert webhook.attempts == 0
+    assert {u.state.value for u in report.untracked} == {"evergreen", "perpetual"}
+    assert run(fixture_store, "2026-11-21", [webhook.url]).count(DeliveryStatus.sent) == 4
+
+
+def test_per_contract_lead_days(
+    prefect_server: None, fixture_store: str, webhook: Webhook
+) -> None:
+    with SqlitePortfolio(fixture_store) as portfolio:
+        msa = portfolio.find("msa_sla_exhibit.pdf")[0]
+        portfolio.set_lead_days(msa.id, [30, 7])
+    report = run(fixture_store, "2026-11-21", [webhook.url])
+    [msa_alert] = [o.alert for o in report.outcomes if o.alert.row.record_id == msa.id]
+    assert msa_alert.lead_days == 30 and msa_alert.schedule == [30, 7]
