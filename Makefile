@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 DEMO_HOME ?= demo-data
-PACKAGES := schemas extractors portfolio flows contracts alerts inbox bench
+PACKAGES := schemas extractors portfolio flows contracts alerts inbox bench web
 
 .PHONY: demo test lint typecheck unit venv lock clean fixtures accuracy bench bench-ingest bench-search bench-renewals test-es
 

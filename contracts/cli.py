@@ -258,3 +258,4 @@ def main() -> None:  # pragma: no cover - console entry point
 __import__("contracts.alert_commands", fromlist=["register"]).register(app)
 __import__("contracts.inbox_commands", fromlist=["register"]).register(app)
 __import__("contracts.es_commands", fromlist=["register"]).register(app)
+__import__("contracts.web_commands", fromlist=["register"]).register(app)
