@@ -81,6 +81,14 @@ _EFFECTIVE_AFTER = re.compile(
     r"^[^.;]{0,40}?\(\s*(?:the\s+|hereinafter\s+(?:the\s+)?)?\"?\s*effective\s+date\s*\"?\s*\)",
     re.IGNORECASE,
 )
+_EFFECTIVE_BY_EVENT = re.compile(
+    r"\(\s*the\s+\"?effective\s+date\"?\s*\)\s+(?:the|upon|on\s+which|when)\b[^.;]{0,80}"
+    r"\b(?:becomes?|is|are|has|have|occurs?|completes?|launch\w*)\b|"
+    r"\"effective\s+date\"\s+(?:means|shall\s+mean)\s+(?!the\s+date\s+(?:of\s+this|first|hereof)"
+    r"|the\s+date\s+set\s+forth)[^.;]{0,40}\b(?:date\s+(?:on\s+which|that|when)|upon|first\s+day)",
+    re.IGNORECASE,
+)
+"""An Effective Date defined by an event: '(the "Effective Date") the Site becomes ...'."""
 _SIGNATURE_EFFECTIVE = re.compile(
     r"effective\s+(?:as\s+of|on|upon)\s+the\s+(?:date\s+of\s+(?:the\s+)?(?:last|final|later)"
     r"[^.]{0,30}signature|(?:last|later)\s+date\s+(?:of|on)[^.]{0,30}sign|date\s+(?:on\s+which|"
@@ -96,7 +104,17 @@ class AgreementDates:
     agreement_evidence: Evidence | None = None
     effective_date: date | None = None
     effective_evidence: Evidence | None = None
+    effective_by_event: bool = False
+    """The Effective Date is defined by an event ("the date the Site becomes operational"),
+    so no calendar start is known and the agreement date must not stand in for it."""
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def start_date(self) -> date | None:
+        """The date the term runs from, when the contract gives one."""
+        if self.effective_date is not None:
+            return self.effective_date
+        return None if self.effective_by_event else self.agreement_date
 
 
 def _dates(doc: Doc, day_first: bool, limit: int | None = None) -> list[tuple[Span, date]]:
@@ -167,7 +185,14 @@ def find_agreement_dates(text: ContractText, doc: Doc, day_first: bool = False) 
             break
     if result.effective_date is None:
         signature = _SIGNATURE_EFFECTIVE.search(source)
-        if signature:
+        event = _EFFECTIVE_BY_EVENT.search(source)
+        if event and not signature:
+            result.effective_by_event = True
+            result.effective_evidence = text.evidence(event.start(), event.end())
+            result.warnings.append(
+                "effective date is defined by an event, not a calendar date; term end unknown"
+            )
+        elif signature:
             result.warnings.append(
                 "effective date is the date of the last signature; no calendar date stated"
             )

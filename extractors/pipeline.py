@@ -78,7 +78,7 @@ def extract_from_text(
     title, title_evidence = find_title(text)
     warnings += dates.warnings + term.warnings + renewal_found.warnings
 
-    start = dates.effective_date or dates.agreement_date
+    start = dates.start_date
     expiration = term.expiration_date
     if expiration is None and term.initial_term is not None:
         if start is not None:

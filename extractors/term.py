@@ -169,12 +169,19 @@ def find_term(text: ContractText, doc: Doc, day_first: bool = False) -> TermFind
     return found
 
 
+_IN_EFFECT = re.compile(
+    r"\bin\s+(?:full\s+)?(?:force\s+and\s+)?effect\b|\bremain\w*\s+(?:effective|valid|in\s+force)\b|"
+    r"\btake\s+effect\b|\bcome\s+into\s+(?:force|effect)\b"
+)
+
+
 def _stated_end(
     text: ContractText, sentence: Span, day_first: bool
 ) -> tuple[date | None, Duration | None]:
     """The end date and/or term duration a sentence states, if any."""
     lowered = sentence.text.lower()
-    is_term_sentence = "term" in lowered or "expir" in lowered or "effect" in lowered
+    # "Effective Date" alone is a name, not a statement about how long the contract runs.
+    is_term_sentence = "term" in lowered or "expir" in lowered or bool(_IN_EFFECT.search(lowered))
     expiry: date | None = None
     duration: Duration | None = None
     source = text.text

@@ -452,3 +452,15 @@ def test_initially_for_the_n_year_term() -> None:
                        "(\"Initial Term\") from the date signed.")
     term = find_term(text, doc)  # type: ignore[arg-type]
     assert term.initial_term is not None and term.initial_term.count == 5
+
+
+def test_effective_date_defined_by_an_event_gives_no_start() -> None:
+    text, doc = doc_of(
+        "This Hosting Agreement is made as of August 9, 1999 by A Inc. and B Inc. This Agreement "
+        "shall be effective as of that date (the \"Effective Date\") the Site becomes fully "
+        "operational, and shall continue for one (1) year."
+    )
+    found = find_agreement_dates(text, doc)  # type: ignore[arg-type]
+    assert found.agreement_date == date(1999, 8, 9)
+    assert found.effective_date is None and found.effective_by_event
+    assert found.start_date is None
