@@ -36,7 +36,7 @@ from portfolio.models import (
 from portfolio.query import fold
 from portfolio.renewals import upcoming_deadlines
 from portfolio.sqlite_schema import migrate
-from portfolio.sqlite_search import run_search
+from portfolio.sqlite_search import SupersededRecords, run_search
 from portfolio.sqlite_versions import (
     current_version,
     keep_version,
@@ -87,6 +87,7 @@ class SqlitePortfolio(Portfolio):
         if not in_memory:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        self._superseded = SupersededRecords()
         self._conn = sqlite3.connect(
             str(path), timeout=timeout, isolation_level=None, check_same_thread=False
         )
@@ -224,7 +225,7 @@ class SqlitePortfolio(Portfolio):
 
     def search(self, query: ClauseQuery, highlight: Highlight | None = None) -> SearchResult:
         with self._read() as conn:
-            return run_search(conn, query, highlight or Highlight())
+            return run_search(conn, query, highlight or Highlight(), self._superseded)
 
     def upcoming_deadlines(
         self, today: date, within_days: int, own_roles: frozenset[str] = frozenset()

@@ -124,7 +124,14 @@ bytes is a new record that supersedes the current one (`portfolio.sqlite_version
 columns mirror `ContractRecord.version`/`superseded_by` so search and deadlines can keep to
 current versions in SQL. Existing rows are each the first and current version."""
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+_V4: tuple[str, ...] = (
+    "CREATE INDEX IF NOT EXISTS clauses_search ON clauses (id, type, record_id)",
+)
+"""Version 4: an index covering the filter columns of a clause by id, so that clause search
+(`portfolio.sqlite_search`) can filter a broad match without reading each clause row, text
+and all."""
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 """Migration N is `MIGRATIONS[N - 1]`. Append, never edit a released one."""
 
 LATEST_VERSION = len(MIGRATIONS)
