@@ -116,6 +116,13 @@ class WatchProcess:
         self.signal_group(signal.SIGINT)
         return self.proc.wait(timeout=timeout)
 
+    def shutdown(self, timeout: float = 60) -> None:
+        """Ctrl-C, then SIGKILL if it has not exited in time (teardown, not a test of Ctrl-C)."""
+        try:
+            self.stop(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
     def __enter__(self) -> WatchProcess:
         return self
 

@@ -48,7 +48,7 @@ def worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[WatchProc
                          "the deployments to be served")
         yield process, home, f"http://127.0.0.1:{port}/api"
     finally:
-        process.stop(timeout=60)
+        process.shutdown(timeout=60)
         process.__exit__()
 
 
