@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 DEMO_HOME ?= demo-data
 PACKAGES := schemas extractors portfolio flows contracts alerts inbox bench web
 
-.PHONY: demo test lint typecheck unit venv lock clean fixtures accuracy bench bench-ingest bench-search bench-renewals test-es
+.PHONY: demo test lint typecheck unit ocr-tools venv lock clean fixtures accuracy bench bench-ingest bench-search bench-renewals test-es
 
 venv: $(STAMP)
 
@@ -40,8 +40,20 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy $(PACKAGES)
 
-unit: $(STAMP)
+unit: $(STAMP) ocr-tools
 	$(BIN)/python -m pytest -q
+
+# OCR of scanned contracts needs the tesseract program, a system package: installed here
+# where we can (root with apt and a network), so the OCR tests run; elsewhere they skip
+# and say why (`contracts doctor` tells a user what to install).
+ocr-tools:
+	@tesseract --list-langs 2>/dev/null | grep -qx eng || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing tesseract-ocr tesseract-ocr-eng for the OCR tests"; \
+	    { timeout 300 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 600 \
+	      apt-get install -y -qq tesseract-ocr tesseract-ocr-eng; } >/dev/null 2>&1 \
+	    || echo "could not install tesseract-ocr (offline?): the OCR tests will skip"; \
+	  else echo "tesseract-ocr not installed (not root): the OCR tests will skip"; fi; }
 
 # Extraction accuracy on ../shared/eval/cuad-dev (report in bench/out/).
 accuracy: $(STAMP)

@@ -91,6 +91,7 @@ def ingest(
         paths=[str(p) for p in paths], store=settings.store_url,
         workers=workers or settings.workers, today=_today(today) if today else None,
         text_layer=settings.text_layer, show_progress=not json_out and sys.stderr.isatty(),
+        ocr=settings.ocr_options(),
     )
     if json_out:
         out.print_json(report.model_dump_json())
@@ -114,13 +115,14 @@ def extract(
     failed = 0
     records = []
     as_of = _today(today)
+    ocr = load_settings().ocr_options()
     for path in files:
         if not path.is_file():
             err.print(f"[red]error[/]: {path}: no such file")
             failed += 1
             continue
         job = ExtractionJob(path=path, record_id=file_sha256(path), source=str(path))
-        result = extract_job(job, as_of, text_layer)
+        result = extract_job(job, as_of, text_layer, ocr)
         if result.record is None:
             err.print(f"[red]error[/]: {path}: {result.reason}: {result.message}")
             failed += 1
@@ -259,3 +261,4 @@ __import__("contracts.alert_commands", fromlist=["register"]).register(app)
 __import__("contracts.inbox_commands", fromlist=["register"]).register(app)
 __import__("contracts.es_commands", fromlist=["register"]).register(app)
 __import__("contracts.web_commands", fromlist=["register"]).register(app)
+__import__("contracts.doctor_commands", fromlist=["register"]).register(app)

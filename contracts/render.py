@@ -24,7 +24,9 @@ def _evidence(evidence: Evidence | None, width: int = 110) -> str:
     if evidence is None:
         return ""
     quote = evidence.text if len(evidence.text) <= width else evidence.text[: width - 1] + "…"
-    return f"[dim]p.{evidence.page}[/] [italic]“{escape(quote)}”[/]"
+    confidence = evidence.ocr_confidence
+    ocr = f" [dim](OCR {confidence:.0f}%)[/]" if confidence is not None else ""
+    return f"[dim]p.{evidence.page}[/] [italic]“{escape(quote)}”[/]{ocr}"
 
 
 def _date(value: date | None) -> str:

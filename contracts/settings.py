@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, field_validator
 from pydantic_settings import (
@@ -23,6 +23,9 @@ from pydantic_settings import (
 )
 
 from portfolio.errors import UnsupportedStore
+
+if TYPE_CHECKING:
+    from extractors.ocr import OcrOptions
 
 DEFAULT_LEAD_DAYS = (90, 60, 30, 14, 7, 1)
 
@@ -61,6 +64,16 @@ class Settings(BaseSettings):
     )
     workers: int = Field(default=0, description="extraction processes; 0 = one per core")
     text_layer: str = "pdfium"
+    ocr: bool = Field(default=True, description="OCR scanned pages (no usable text layer)")
+    ocr_max_pages: int = Field(default=100, ge=0, description="pages OCR'd per document")
+    ocr_time_budget: float = Field(default=300.0, gt=0, description="OCR seconds per document")
+    ocr_language: str = Field(default="eng", description="Tesseract languages, e.g. eng+deu")
+    ocr_min_confidence: float = Field(
+        default=70.0, ge=0, le=100, description="warn about OCR'd text below this confidence"
+    )
+    ocr_cache: Path | None = Field(
+        default=None, description="OCR results by page image; default HOME/ocr-cache"
+    )
 
     @field_validator("alert_lead_days", "notify_urls", "own_roles", mode="before")
     @classmethod
@@ -107,6 +120,17 @@ class Settings(BaseSettings):
                 )
             return self.es_url if "://" in self.es_url else f"https://{self.es_url}"
         return self.store or str(self.home / "portfolio.db")
+
+    def ocr_options(self) -> OcrOptions:
+        """How extraction reads scanned pages (imported lazily: numpy/PIL are not needed
+        by commands that never extract)."""
+        from extractors.ocr import OcrOptions
+
+        return OcrOptions(
+            enabled=self.ocr, language=self.ocr_language, max_pages=self.ocr_max_pages,
+            time_budget=self.ocr_time_budget, min_confidence=self.ocr_min_confidence,
+            cache_dir=self.ocr_cache or self.home / "ocr-cache",
+        )
 
     @property
     def inbox(self) -> Path:

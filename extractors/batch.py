@@ -19,8 +19,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from schemas import ContractError, ContractRecord
+
+if TYPE_CHECKING:
+    from extractors.ocr import OcrOptions
 
 IN_PROCESS_BELOW = 3
 """Batches smaller than this are not worth the worker start-up (~1 s each)."""
@@ -47,14 +51,16 @@ class ExtractionResult:
         return self.record is not None
 
 
-def extract_job(job: ExtractionJob, today: date | None, text_layer: str) -> ExtractionResult:
+def extract_job(
+    job: ExtractionJob, today: date | None, text_layer: str, ocr: OcrOptions | None = None
+) -> ExtractionResult:
     """Run the pipeline on one file; errors become a failed result naming the cause."""
     from extractors.pdf import read_contract_text
     from extractors.pipeline import extract_from_text
 
     started = time.perf_counter()
     try:
-        text = read_contract_text(job.path, text_layer=text_layer)
+        text = read_contract_text(job.path, text_layer=text_layer, ocr=ocr)
         record = extract_from_text(text, record_id=job.record_id, source=job.source, today=today)
     except ContractError as exc:
         return ExtractionResult(job, None, exc.reason, exc.message, exc.hint,
@@ -95,6 +101,16 @@ def _spawning() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+def _ocr_share(ocr: OcrOptions | None, processes: int) -> OcrOptions:
+    """OCR options with this process's share of the cores (at least one Tesseract)."""
+    from extractors.ocr import OcrOptions
+
+    ocr = ocr or OcrOptions()
+    if ocr.workers:
+        return ocr
+    return ocr.model_copy(update={"workers": max(1, default_workers() // processes)})
+
+
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
@@ -105,14 +121,20 @@ def extract_many(
     workers: int = 0,
     today: date | None = None,
     text_layer: str = "pdfium",
+    ocr: OcrOptions | None = None,
 ) -> Iterator[ExtractionResult]:
-    """Extract every job; `workers=0` means one process per core, 1 means in this process."""
+    """Extract every job; `workers=0` means one process per core, 1 means in this process.
+
+    Scanned pages OCR in parallel within a document too; with several documents in
+    flight the cores are shared out, so OCR never runs more Tesseracts than cores.
+    """
     pending = list(jobs)
     workers = workers or default_workers()
     if workers == 1 or len(pending) < IN_PROCESS_BELOW:
         for job in pending:
-            yield extract_job(job, today, text_layer)
+            yield extract_job(job, today, text_layer, ocr)
         return
+    ocr = _ocr_share(ocr, min(workers, len(pending)))
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=min(workers, len(pending)), mp_context=context, initializer=_warm_up
@@ -122,7 +144,7 @@ def extract_many(
         queue = iter(pending)
         for job in queue:
             with _spawning():
-                in_flight.add(pool.submit(extract_job, job, today, text_layer))
+                in_flight.add(pool.submit(extract_job, job, today, text_layer, ocr))
             if len(in_flight) >= workers * 4:
                 done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
                 yield from (future.result() for future in done)

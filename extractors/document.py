@@ -3,6 +3,10 @@
 Every extractor works on `ContractText.text` and reports character offsets into it, so
 evidence (page, span, quote) is exact and cheap: the page of an offset is a bisection
 over the page start offsets.
+
+Pages read by OCR enter the same model: their text replaces the (missing) text layer,
+and their words keep a box on the page, so evidence quoted from a scan also says where
+on the page it was read and how sure Tesseract was of those words.
 """
 
 from __future__ import annotations
@@ -10,11 +14,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import takewhile
 from pathlib import Path
 
-from schemas import Evidence
+from pydantic import BaseModel, ConfigDict
+
+from schemas import Evidence, PageBox
 
 PAGE_SEPARATOR = "\n\n"
 """Pages are joined with a blank line, so a page break also ends a paragraph."""
@@ -51,14 +59,46 @@ def normalise_page_text(raw: str) -> str:
     return _TRAILING_SPACE.sub("\n", text).strip("\n")
 
 
+class WordBox(BaseModel):
+    """An OCR'd word: its span in the page text and its box in PDF points (top-left origin)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int
+    end: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    confidence: float
+
+
+class OcrReading(BaseModel):
+    """The text of one OCR'd page, its words in text order, their mean confidence (0-100;
+    None when the page is blank)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    words: tuple[WordBox, ...]
+    confidence: float | None
+
+
 @dataclass(frozen=True)
 class PageSpan:
-    """Page `number` (1-based) occupies `text[start:end]`."""
+    """Page `number` (1-based) occupies `text[start:end]`.
+
+    `ocr` pages were read from the page image; `words` then hold their boxes (offsets
+    relative to `start`) and `ocr_confidence` their mean confidence.
+    """
 
     number: int
     start: int
     end: int
     has_text_layer: bool = True
+    ocr: bool = False
+    ocr_confidence: float | None = None
+    words: tuple[WordBox, ...] = ()
 
 
 @dataclass
@@ -69,24 +109,42 @@ class ContractText:
     text: str
     pages: list[PageSpan]
     warnings: list[str] = field(default_factory=list)
+    ocr_min_confidence: float = 70.0
+    """Mean word confidence (0-100) below which OCR'd text is flagged in the warnings."""
 
     @classmethod
-    def from_pages(cls, path: str | Path, page_texts: list[str]) -> ContractText:
-        """Join page texts (already normalised) with `PAGE_SEPARATOR`, recording offsets."""
+    def from_pages(
+        cls, path: str | Path, page_texts: list[str],
+        readings: Mapping[int, OcrReading] | None = None,
+    ) -> ContractText:
+        """Join page texts (already normalised) with `PAGE_SEPARATOR`, recording offsets.
+
+        `readings` (by 1-based page number) replace the text layer of the pages OCR read.
+        """
+        readings = readings or {}
         parts: list[str] = []
         spans: list[PageSpan] = []
         warnings: list[str] = []
         offset = 0
-        for number, page_text in enumerate(page_texts, start=1):
+        for number, layer_text in enumerate(page_texts, start=1):
             if parts:
                 parts.append(PAGE_SEPARATOR)
                 offset += len(PAGE_SEPARATOR)
-            has_text = bool(page_text.strip())
-            if not has_text:
+            has_text = bool(layer_text.strip())
+            reading = readings.get(number)
+            page_text = reading.text if reading else layer_text
+            if reading and not reading.text:
+                warnings.append(f"page {number} is blank (no text layer, OCR found no text)")
+            elif not page_text.strip():
                 warnings.append(f"page {number} has no text layer (scanned?)")
             parts.append(page_text)
-            spans.append(PageSpan(number, offset, offset + len(page_text), has_text))
-            offset += len(page_text)
+            end = offset + len(page_text)
+            if reading:
+                spans.append(PageSpan(number, offset, end, has_text, ocr=True,
+                                      ocr_confidence=reading.confidence, words=reading.words))
+            else:
+                spans.append(PageSpan(number, offset, end, has_text))
+            offset = end
         return cls(Path(path), "".join(parts), spans, warnings)
 
     @property
@@ -106,10 +164,27 @@ class ContractText:
         lead = len(quote) - len(quote.lstrip())
         trail = len(quote) - len(quote.rstrip())
         start, end = start + lead, end - trail
+        page = self.page_at(start)
+        box, confidence = self._ocr_region(page, start, end)
         return Evidence(
-            page=self.page_at(start), start=start, end=end,
-            text=" ".join(self.text[start:end].split()),
+            page=page, start=start, end=end, text=" ".join(self.text[start:end].split()),
+            box=box, ocr_confidence=confidence,
         )
+
+    def _ocr_region(self, page: int, start: int, end: int) -> tuple[PageBox | None, float | None]:
+        """The box around the OCR'd words of `text[start:end]` on `page`, and their mean
+        confidence; (None, None) on pages read from a text layer."""
+        span = self.pages[page - 1] if self.pages else None
+        if span is None or not span.words:
+            return None, None
+        local_start, local_end = start - span.start, end - span.start
+        first = bisect_right([w.end for w in span.words], local_start)
+        hit = list(takewhile(lambda w: w.start < local_end, span.words[first:]))
+        if not hit:
+            return None, None
+        box = PageBox(x0=min(w.x0 for w in hit), top=min(w.top for w in hit),
+                      x1=max(w.x1 for w in hit), bottom=max(w.bottom for w in hit))
+        return box, round(sum(w.confidence for w in hit) / len(hit), 1)
 
     @cached_property
     def lines(self) -> list[tuple[int, str]]:

@@ -5,6 +5,9 @@
 * `pdfplumber`: pdfminer-based, slower; kept for layout work (tables, word boxes).
 
 The choice is a parameter, not a rewrite: both implement `TextLayer`.
+
+Pages whose text layer is missing, sparse or garbage (scans) are then read by OCR
+(`extractors.ocr`), unless the `OcrOptions` say otherwise.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from extractors.document import ContractText, normalise_page_text
+from extractors.ocr import OcrOptions, read_scanned_pages
 from schemas.errors import ContractError, CorruptPdf, EmptyFile, EncryptedPdf, NotAPdf
 
 _HEADER_WINDOW = 1024
@@ -113,12 +117,15 @@ def _looks_like_text(head: bytes) -> bool:
     return True
 
 
-def read_contract_text(path: str | Path, text_layer: str = "pdfium") -> ContractText:
+def read_contract_text(
+    path: str | Path, text_layer: str = "pdfium", ocr: OcrOptions | None = None
+) -> ContractText:
     """Validate `path` and read every page's text, normalised, with page offsets.
 
     Raises a `ContractError` subclass naming the file and the cause for empty,
-    non-PDF, truncated, corrupt and password-protected files. A readable PDF whose
-    pages have no text layer is not an error: the result carries a warning per page.
+    non-PDF, truncated, corrupt and password-protected files. Pages without a usable
+    text layer are OCR'd (`ocr`: default options, no cache); a page that stays without
+    text is not an error: the result carries a warning for it.
     """
     path = Path(path)
     check_pdf_file(path)
@@ -135,4 +142,9 @@ def read_contract_text(path: str | Path, text_layer: str = "pdfium") -> Contract
         raise CorruptPdf(path, f"the PDF cannot be read ({type(exc).__name__}: {exc})") from exc
     if not pages:
         raise CorruptPdf(path, "the PDF has no pages")
-    return ContractText.from_pages(path, pages)
+    options = ocr or OcrOptions()
+    scan = read_scanned_pages(path, pages, options)
+    text = ContractText.from_pages(path, pages, scan.readings)
+    text.warnings += scan.warnings
+    text.ocr_min_confidence = options.min_confidence
+    return text

@@ -18,6 +18,8 @@ from extractors.dates import find_agreement_dates
 from extractors.document import ContractText
 from extractors.governing_law import find_governing_law
 from extractors.nlp import parse
+from extractors.ocr import OcrOptions
+from extractors.ocr_review import doubtful_values
 from extractors.parties import find_parties
 from extractors.pdf import read_contract_text
 from extractors.penalties import find_penalties
@@ -25,7 +27,7 @@ from extractors.renewal import RenewalFindings, find_renewal
 from extractors.sla import find_sla_commitments
 from extractors.term import TermFindings, find_term
 from extractors.title import find_title
-from schemas import ContractRecord, FieldEvidence, Renewal
+from schemas import ContractRecord, FieldEvidence, PageSource, Renewal
 from schemas.terms import roll_forward, term_end
 
 EXTRACTOR_VERSION = "0.1.0"
@@ -54,10 +56,11 @@ def extract_record(
     source: str | None = None,
     today: date | None = None,
     text_layer: str = "pdfium",
+    ocr: OcrOptions | None = None,
 ) -> ContractRecord:
     """Read and extract one contract file. Raises `ContractError` for unreadable files."""
     path = Path(path)
-    text = read_contract_text(path, text_layer=text_layer)
+    text = read_contract_text(path, text_layer=text_layer, ocr=ocr)
     return extract_from_text(
         text, record_id=file_sha256(path), source=source or str(path), today=today
     )
@@ -90,11 +93,12 @@ def extract_from_text(
             warnings.append("initial term stated but no start date found; expiration unknown")
     renewal = _renewal(renewal_found, term, expiration, today, warnings)
 
-    return ContractRecord(
+    record = ContractRecord(
         id=record_id,
         source=source,
         filename=text.path.name,
         pages=text.page_count,
+        page_sources=_page_sources(text),
         title=title,
         parties=find_parties(text, doc),
         agreement_date=dates.agreement_date,
@@ -119,6 +123,14 @@ def extract_from_text(
         warnings=_unique(warnings),
         extractor_version=EXTRACTOR_VERSION,
     )
+    record.warnings = _unique(record.warnings + doubtful_values(record, text.ocr_min_confidence))
+    return record
+
+
+def _page_sources(text: ContractText) -> list[PageSource]:
+    """Per page, text layer or OCR (and how sure OCR was), so a reader knows what to trust."""
+    return [PageSource(page=p.number, ocr=p.ocr, ocr_confidence=p.ocr_confidence)
+            for p in text.pages]
 
 
 def _renewal(

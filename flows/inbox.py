@@ -25,6 +25,7 @@ from prefect.cache_policies import NO_CACHE
 
 from contracts.settings import load_settings
 from extractors.batch import ExtractionJob, ExtractionResult, extract_many
+from extractors.ocr import OcrOptions
 from flows.ingest import FileOutcome, FileStatus, IngestReport, publish_summary
 from inbox.intake import Intake
 from inbox.journal import Drop, DropOutcome, DropState, Journal
@@ -116,7 +117,7 @@ def _for_portfolio(record: ContractRecord, drop: Drop, paths: InboxPaths) -> Con
 
 def settle(
     intake: Intake, recovered: list[Drop], drops: list[Drop], *, store: str, workers: int,
-    today: date | None, text_layer: str,
+    today: date | None, text_layer: str, ocr: OcrOptions | None = None,
 ) -> list[FileOutcome]:
     """Take every drop to its final place; the outcome of each, in completion order."""
     paths = intake.paths
@@ -138,7 +139,8 @@ def settle(
             outcomes.append(_settled_outcome(settled, paths, same_as=known_names.get(drop.sha256)))
     jobs = [ExtractionJob(path=Path(g[0].path), record_id=sha, source=g[0].path)
             for sha, g in groups.items()]
-    for result in extract_many(jobs, workers=workers, today=today, text_layer=text_layer):
+    for result in extract_many(jobs, workers=workers, today=today, text_layer=text_layer,
+                               ocr=ocr):
         outcomes += _settle_group(intake, groups[result.job.record_id], result, batch)
     batch.flush()
     return outcomes
@@ -208,7 +210,7 @@ def ingest_inbox(
         drops = claim_files(intake, candidates)
         outcomes = settle(intake, recovered, drops, store=settings.store_url,
                           workers=workers or settings.workers, today=today,
-                          text_layer=settings.text_layer)
+                          text_layer=settings.text_layer, ocr=settings.ocr_options())
     report = IngestReport(outcomes=outcomes, seconds=time.perf_counter() - started)
     for outcome in report.outcomes:
         name = Path(outcome.path).name

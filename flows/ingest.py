@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 
 from contracts.progress import IngestProgress
 from extractors.batch import ExtractionJob, ExtractionResult, extract_many
+from extractors.ocr import OcrOptions
 from extractors.pipeline import file_sha256
 from portfolio import AddOutcome, open_portfolio
 from schemas import ContractRecord
@@ -151,6 +152,7 @@ def run_ingest(
     on_result: Callable[[FileOutcome], None] | None = None,
     on_planned: Callable[[int], None] | None = None,
     as_tasks: bool = False,
+    ocr: OcrOptions | None = None,
 ) -> IngestReport:
     """The ingest steps; run as Prefect tasks inside the flow, or directly (benchmarks)."""
     started = time.perf_counter()
@@ -176,7 +178,8 @@ def run_ingest(
             outcome.status = FileStatus(added.value)
         batch.clear()
 
-    for result in extract_many(jobs, workers=workers, today=today, text_layer=text_layer):
+    for result in extract_many(jobs, workers=workers, today=today, text_layer=text_layer,
+                               ocr=ocr):
         outcome = _outcome_for(result)
         outcomes.append(outcome)
         if result.record is not None:
@@ -211,16 +214,18 @@ def ingest(
     today: date | None = None,
     text_layer: str = "pdfium",
     show_progress: bool = False,
+    ocr: OcrOptions | None = None,
 ) -> IngestReport:
     """Ingest contract files/folders into the portfolio at `store`.
 
-    `show_progress` draws a progress bar on the terminal (the CLI sets it).
+    `show_progress` draws a progress bar on the terminal (the CLI sets it); `ocr` says
+    how scanned pages are read (default: OCR without a cache).
     """
     logger = get_run_logger()
     with IngestProgress(enabled=show_progress) as progress:
         report = run_ingest(
             paths, store, workers=workers, today=today, text_layer=text_layer,
-            on_result=progress.advance, on_planned=progress.start, as_tasks=True,
+            on_result=progress.advance, on_planned=progress.start, as_tasks=True, ocr=ocr,
         )
     for outcome in report.outcomes:
         if outcome.status is FileStatus.failed:

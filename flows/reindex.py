@@ -20,6 +20,7 @@ from prefect import flow, get_run_logger
 
 from contracts.settings import load_settings
 from extractors.batch import ExtractionJob, extract_many
+from extractors.ocr import OcrOptions
 from extractors.pipeline import file_sha256
 from flows.inbox import index_records, settle
 from flows.ingest import FileOutcome, FileStatus, IngestReport, publish_summary
@@ -68,7 +69,7 @@ def _outcome(record: ContractRecord, status: FileStatus, dest: Path,
 
 def _reindex_chunk(
     chunk: list[tuple[str, Path]], names: dict[str, tuple[str, str]], paths: InboxPaths, *,
-    store: str, workers: int, today: date | None, text_layer: str,
+    store: str, workers: int, today: date | None, text_layer: str, ocr: OcrOptions | None = None,
 ) -> list[FileOutcome]:
     """Extract a chunk of originals and store the records in archive order."""
     outcomes: list[FileOutcome] = []
@@ -82,7 +83,8 @@ def _reindex_chunk(
         else:
             jobs.append(ExtractionJob(path=path, record_id=sha, source=names[sha][1]))
     extracted: dict[str, ContractRecord] = {}
-    for result in extract_many(jobs, workers=workers, today=today, text_layer=text_layer):
+    for result in extract_many(jobs, workers=workers, today=today, text_layer=text_layer,
+                               ocr=ocr):
         if result.record is None:
             outcomes.append(FileOutcome(
                 path=result.job.source, status=FileStatus.failed, record_id=result.job.record_id,
@@ -117,14 +119,15 @@ def reindex(
     with Journal(paths.journal) as journal, journal.exclusive(lock_wait_seconds):
         intake = Intake(paths, journal)
         outcomes += settle(intake, intake.recover(), [], store=settings.store_url, workers=1,
-                           today=today, text_layer=settings.text_layer)
+                           today=today, text_layer=settings.text_layer,
+                           ocr=settings.ocr_options())
         originals = archived_originals(paths)
         names = _names(paths, journal, settings.store_url, originals)
         for start in range(0, len(originals), REINDEX_CHUNK):
             outcomes += _reindex_chunk(
                 originals[start : start + REINDEX_CHUNK], names, paths,
                 store=settings.store_url, workers=workers or settings.workers, today=today,
-                text_layer=settings.text_layer)
+                text_layer=settings.text_layer, ocr=settings.ocr_options())
     report = IngestReport(outcomes=outcomes, seconds=time.perf_counter() - started)
     logger.info("reindexed %d archived originals: %d replaced, %d unchanged, %d added, %d failed",
                 len(report.outcomes), report.count(FileStatus.replaced),

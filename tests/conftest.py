@@ -14,7 +14,8 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures" / "contracts"
 CUAD_DEV = REPO.parent / "shared" / "eval" / "cuad-dev"
 
-pytest_plugins = ["tests.alert_fixtures"]  # SMTP/HTTP servers and the fixture portfolio
+pytest_plugins = ["tests.alert_fixtures",  # SMTP/HTTP servers and the fixture portfolio
+                  "tests.ocr_fixtures"]  # scanned contracts, OCR cache, Tesseract calls
 
 
 def write_pdf(path: Path, pages: list[str]) -> Path:

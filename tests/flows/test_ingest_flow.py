@@ -58,7 +58,8 @@ def test_ingest_flow_end_to_end(prefect_server: None, drop: Path, tmp_path: Path
         artifacts = client.read_artifacts()
     summary = [a for a in artifacts if a.key == "ingest-summary"]
     assert summary, "the flow publishes a table artifact"
-    assert "msa.pdf" in str(summary[0].data)
+    # the session's Prefect server holds other tests' ingest summaries too
+    assert any("msa.pdf" in str(artifact.data) for artifact in summary)
 
 
 def test_direct_run_parallel_matches_in_process(drop: Path, tmp_path: Path) -> None:
