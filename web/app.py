@@ -11,7 +11,7 @@ from starlette.middleware.base import RequestResponseEndpoint
 from starlette.responses import Response
 
 from contracts.settings import Settings
-from web import api, pages
+from web import api, inbox_status, pages
 from web.auth import TokenMiddleware
 from web.context import STATIC, WebContext, templates
 from web.originals import OriginalFiles
@@ -54,5 +54,7 @@ def create_app(
         app.add_middleware(TokenMiddleware, token=token)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(pages.router)
+    app.include_router(inbox_status.pages)
     app.include_router(api.router)
+    app.include_router(inbox_status.api)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -63,3 +64,47 @@ def client(web_settings: Settings) -> Iterator[TestClient]:
 
 def today() -> date:
     return EXTRACTED_ON
+
+
+# --- a data directory filled by the real inbox worker (status page, browser tests) -------
+
+DUPLICATE_NAME = "MSA copy from legal.pdf"
+BAD_NAME = "scan of NDA <img src=x onerror=alert(1)>.pdf"
+NEW_VERSION_NAME = "saas_subscription.pdf"
+WAITING_NAME = "still copying.pdf"
+
+
+@pytest.fixture(scope="session")
+def inbox_home(prefect_server: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`ingest-inbox` run twice over the fixture PDFs, as a contract admin would drop them.
+
+    First run: every fixture contract, a second copy of one under another name (a
+    duplicate) and a truncated PDF (failed). Second run: a re-saved `saas_subscription.pdf`
+    (same name, other bytes: a new version). Then one more file is dropped and not taken
+    (waiting). Extraction runs as of `EXTRACTED_ON`, like the other web tests.
+    """
+    from pypdf import PdfWriter
+
+    from flows.inbox import ingest_inbox
+    from tests.conftest import FIXTURES
+
+    home = tmp_path_factory.mktemp("inbox-web") / "home"
+    inbox = home / "inbox"
+    inbox.mkdir(parents=True)
+    for number, pdf in enumerate(sorted(FIXTURES.glob("*.pdf"))):
+        shutil.copyfile(pdf, inbox / pdf.name)
+        os.utime(inbox / pdf.name, (1_700_000_000 + number,) * 2)  # claimed oldest first
+    shutil.copyfile(FIXTURES / "msa_sla_exhibit.pdf", inbox / DUPLICATE_NAME)
+    nda = (FIXTURES / "mutual_nda.pdf").read_bytes()
+    (inbox / BAD_NAME).write_bytes(nda[: len(nda) // 2])
+    first = sorted(str(p) for p in inbox.iterdir())
+    ingest_inbox(files=first, home=str(home), workers=1, today=EXTRACTED_ON)
+
+    writer = PdfWriter(clone_from=FIXTURES / NEW_VERSION_NAME)
+    writer.add_metadata({"/Subject": "Order Form, amended"})
+    with (inbox / NEW_VERSION_NAME).open("wb") as handle:
+        writer.write(handle)
+    ingest_inbox(files=[str(inbox / NEW_VERSION_NAME)], home=str(home), workers=1,
+                 today=EXTRACTED_ON)
+    write_pdf(inbox / WAITING_NAME, ["MASTER SERVICES AGREEMENT\n(still being scanned)\n"])
+    return home
