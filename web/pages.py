@@ -13,6 +13,7 @@ from alerts.policy import parse_lead_days
 from portfolio import Portfolio
 from schemas.record import ClauseType, ContractRecord
 from web.context import WebContext, web_context
+from web.highlight import marked_clauses
 from web.originals import RECORD_ID
 from web.renewals import csv_bytes, ics_bytes, status_lines, urgency
 from web.search import SearchForm, run_search
@@ -56,12 +57,21 @@ def search_page(
 
 
 @router.get("/contracts/{record_id}", response_class=HTMLResponse)
-def contract_page(request: Request, web: Context, record_id: str) -> Response:
+def contract_page(
+    request: Request,
+    web: Context,
+    record_id: str,
+    q: Annotated[str, Query(max_length=2000, description="search words to mark")] = "",
+    hit: Annotated[int | None, Query(ge=0, description="the clause a search hit opened")] = None,
+) -> Response:
+    """The record; opened from a search hit (`q`, `hit`), that clause first, words marked."""
     today = web.today()
     with web.portfolio() as portfolio:
         record = load_record(portfolio, record_id)
         status = portfolio.term_status(record, today)
     own = web.settings.own_role_set
+    marked = marked_clauses(record.clauses, q)
+    found = hit if hit is not None and hit < len(record.clauses) else None
     return web.pages.TemplateResponse(
         request,
         "contract.html",
@@ -70,6 +80,9 @@ def contract_page(request: Request, web: Context, record_id: str) -> Response:
             "status": status,
             "counterparty": record.counterparty(own),
             "has_original": web.originals.locate(record) is not None,
+            "q": q,
+            "marked": marked,
+            "found": found,
         },
     )
 
