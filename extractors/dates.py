@@ -41,6 +41,11 @@ _SIGNATURE_DATE = re.compile(
     re.IGNORECASE,
 )
 """A date in a signature block ("Date: November 5, 2019", "signed at Pretoria on this")."""
+_PLACE_DATED = re.compile(r"(?:^|\n)[ \t]*[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2},[ \t]*$")
+"""A place-and-date line ("Hamburg, November 19th, 2012") ..."""
+_SIGNATURE_MARK = re.compile(r"/s/|\bBy\s*:|\bsignature\b", re.IGNORECASE)
+"""... counts as a signature date only when a signature follows it closely."""
+
 _OTHER_AGREEMENT = re.compile(
     r"(?<!this )(?<!the )\b(?:agreement|contract|amendment|plan|letter|note|lease)\"?\)?\s*,?\s*"
     r"(?:dated|made|entered\s+into|executed)(?:\s+(?:as\s+of|on))?\s*$|"
@@ -143,9 +148,12 @@ def _preamble_date(text: ContractText, mentions: list[tuple[Span, date]], cue: r
 def _signature_date(text: ContractText, mentions: list[tuple[Span, date]]
                     ) -> tuple[Span, date] | None:
     """The latest date in the signature blocks (the agreement is made when the last party signs)."""
+    source = text.text
     signed = [
         (ent, value) for ent, value in mentions
-        if _SIGNATURE_DATE.search(text.text[max(0, ent.start_char - 90) : ent.start_char])
+        if _SIGNATURE_DATE.search(source[max(0, ent.start_char - 90) : ent.start_char])
+        or (_PLACE_DATED.search(source[max(0, ent.start_char - 40) : ent.start_char])
+            and _SIGNATURE_MARK.search(source[ent.end_char : ent.end_char + 200]))
     ]
     return max(signed, key=lambda item: item[1]) if signed else None
 
@@ -164,7 +172,9 @@ def find_agreement_dates(text: ContractText, doc: Doc, day_first: bool = False) 
     source = text.text
     chosen = (_preamble_date(text, mentions, _STRONG_CUE)
               or _preamble_date(text, mentions, _WEAK_CUE))
+    signature_dated = False
     if chosen is None and (chosen := _signature_date(text, mentions)) is not None:
+        signature_dated = True
         result.warnings.append("agreement date taken from the signature block")
     first_page = [
         m for m in mentions if m[0].start_char < PREAMBLE_CHARS // 2
@@ -191,6 +201,13 @@ def find_agreement_dates(text: ContractText, doc: Doc, day_first: bool = False) 
             result.effective_evidence = text.evidence(event.start(), event.end())
             result.warnings.append(
                 "effective date is defined by an event, not a calendar date; term end unknown"
+            )
+        elif signature and signature_dated:
+            # "effective on the date of its execution", and the signature block dates it
+            result.effective_date = result.agreement_date
+            result.effective_evidence = result.agreement_evidence
+            result.warnings.append(
+                "effective date is the date of the last signature, taken from the signature block"
             )
         elif signature:
             result.warnings.append(

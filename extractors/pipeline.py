@@ -84,7 +84,12 @@ def extract_from_text(
     start = dates.start_date
     expiration = term.expiration_date
     if expiration is None and term.initial_term is not None:
-        if start is not None:
+        if term.term_anchor is not None:
+            warnings.append(
+                f"initial term runs from the {term.term_anchor}, which has no stated date; "
+                "expiration unknown"
+            )
+        elif start is not None:
             expiration = term_end(start, term.initial_term)
             warnings.append(
                 f"expiration date computed from {start.isoformat()} + {term.initial_term}"

@@ -28,7 +28,7 @@ from schemas import Duration, DurationUnit, Evidence
 _TERM_SENTENCE = re.compile(
     r"\bterm\b|\bexpir|\bduration\b|\bperpetu|\bin\s+effect\b|\bin\s+force\b|\buntil\b|"
     r"\bcontinu\w*\s+for\b|\bcommenc|\bvalid\b|\banniversary\b|\bremain\b|\bforce\b|\bendur|"
-    r"\bindefinite|\bterminable\b",
+    r"\bindefinite|\bterminable\b|\bin\s+operation\b|\binitial\s+period\b",
     re.IGNORECASE,
 )
 _EXPIRY_BEFORE_DATE = re.compile(
@@ -44,13 +44,23 @@ _INITIAL_TERM_BEFORE = re.compile(
     r"term\s+of\s+(?:this|the)\s+\w+|(?:a|the)\s+(?:fixed\s+|minimum\s+|initial\s+)?(?:term|period)"
     r"(?:\s*\([^)]{0,30}\))?|\bterm\s*:|"
     r"term\s+(?:shall|will)\s+be|remain\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?|"
-    r"valid|effective)|continu\w+|for|commenc\w+[^.]{0,60}for|shall\s+be)"
-    r"\s*(?:is|shall\s+be|will\s+be)?\s*(?:initially\s+)?(?:of|for|until)?\s*(?:the\s+)?"
+    r"valid|effective)|continu\w+(?:\s+in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?)?|"
+    r"for|commenc\w+[^.]{0,60}for|shall\s+be)"
+    r"\s*(?:is|shall\s+be|will\s+be)?\s*(?:initially\s+)?(?:of|for|until)?\s*(?:the\s+|a\s+)?"
     r"(?:a\s+(?:minimum\s+)?(?:period|term)\s+of\s+)?$",
     re.IGNORECASE,
 )
+_ENDS_BEFORE = re.compile(r"\b(?:end|expir|terminat)\w*\s*$", re.IGNORECASE)
+_ENDS_AFTER = re.compile(
+    r"^\s*(?:thereafter|after\s+(?:the\s+)?(?:effective\s+date|commencement\s+date|date\s+"
+    r"(?:hereof|of\s+this)))",
+    re.IGNORECASE,
+)
+"""'... beginning on the Effective Date and ending two (2) years thereafter': the term is the
+duration between; without the anchor after it ('terminate 30 days after notice') it is not."""
 _ANNIVERSARY = re.compile(
-    r"\b(?:end|expire|terminate)\w*\s+(?:on|upon|at)\s+the\s+(?P<nth>first|second|third|fourth|"
+    r"(?:\b(?:end|expire|terminate)\w*\s+(?:on|upon|at)|\buntil(?:\s+the\s+(?:later|earlier)\s+of"
+    r"\s*(?:\((?:a|i|1)\))?)?)\s+the\s+(?P<nth>first|second|third|fourth|"
     r"fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}(?:st|nd|rd|th))\s*(?:\(\s*\d+\w*\s*\)\s*)?"
     r"anniversary",
     re.IGNORECASE,
@@ -94,6 +104,9 @@ class TermFindings:
     evergreen: bool = False
     no_end_evidence: Evidence | None = None
     termination_notice: Duration | None = None
+    term_anchor: str | None = None
+    """The event the initial term runs from when it is not the contract's start ("twenty-five
+    years following the RFS Date"): no calendar term end can be computed from it."""
     warnings: list[str] = field(default_factory=list)
 
 
@@ -121,14 +134,21 @@ _DEFINES_OTHER = re.compile(
 """A definition; the opening quote may be cut off by sentence splitting."""
 
 
+_OWN_TERM_NAME = re.compile(
+    r"^(?:the\s+)?(?:initial\s+|agreement\s+|contract\s+)?term$|expir", re.IGNORECASE
+)
+"""Names of the contract's own term; '"Arizona Trademark License Term" means' is another."""
+
+
 def _sentence_score(lowered: str) -> int:
     """How much a sentence looks like the one that sets the contract's own term.
 
     A definition of some other period ('"Calendar Year" means the twelve-month period
-    ending on December 31') says nothing about when the contract ends.
+    ending on December 31', '"Trademark License Term" means ...') says nothing about when
+    the contract ends.
     """
     definition = _DEFINES_OTHER.search(lowered)
-    if definition and not re.search(r"\bterm\b|expir", definition["defined"]):
+    if definition and not _OWN_TERM_NAME.search(definition["defined"]):
         return -5
     score = 3 if _TERM_DEFINING.search(lowered) else 0
     if "effective date" in lowered or "commenc" in lowered:
@@ -160,6 +180,7 @@ def find_term(text: ContractText, doc: Doc, day_first: bool = False) -> TermFind
             best_term = score + 1
             found.initial_term = duration
             found.initial_term_evidence = text.evidence(sentence.start_char, sentence.end_char)
+            found.term_anchor = _event_anchor(sentence.text)
         if not found.perpetual and score > -2:
             _read_no_end(text, sentence, found)
     if found.expiration_date or found.initial_term:
@@ -193,7 +214,10 @@ def _stated_end(
         elif ent.label_ == "DURATION" and duration is None and _about_term(lowered):
             if _RENEWAL_BEFORE.search(before) or _NOT_A_TERM.search(before):
                 continue
-            if _INITIAL_TERM_BEFORE.search(before):
+            after = source[ent.end_char : ent.end_char + 40]
+            if _INITIAL_TERM_BEFORE.search(before) or (
+                _ENDS_BEFORE.search(before) and _ENDS_AFTER.search(after)
+            ):
                 parsed = parse_duration(ent.text)
                 if parsed is not None and parsed.count > 0:
                     duration = parsed
@@ -204,6 +228,31 @@ def _stated_end(
             years = _ORDINALS.get(nth) or int(re.sub(r"\D", "", nth))
             duration = Duration(count=years, unit=DurationUnit.years)
     return expiry, duration
+
+
+_EVENT_ANCHOR = re.compile(
+    r"\b(?:years?|months?|days?)\)?\s+(?:(?:commencing|starting|beginning|measured)\s+)?"
+    r"(?:following|after|from|on)\s+(?:the\s+)?(?:date\s+of\s+(?:the\s+)?)?"
+    r"\"?(?P<event>(?:[A-Z][\w-]*\s+(?:(?:for|of|to|in)\s+)?){0,4}"
+    r"(?:Date|Launch|Sale|Acceptance|Approval|Closing))\b"
+)
+_CONTRACT_START = re.compile(
+    r"^(?:(?:the|this)\s+)?(?:Effective|Execution|Agreement|Signature|Signing|Start|"
+    r"Commencement|Contract|Start)\s+Date$",
+    re.IGNORECASE,
+)
+
+
+def _event_anchor(sentence: str) -> str | None:
+    """The defined event a term duration runs from, when it is not the contract's start.
+
+    "twenty-five (25) years following the RFS Date" runs from an event whose date the
+    contract does not state; "three years from the Effective Date" is the usual start.
+    """
+    match = _EVENT_ANCHOR.search(sentence)
+    if match is None or _CONTRACT_START.match(match["event"].strip()):
+        return None
+    return match["event"].strip()
 
 
 def _read_no_end(text: ContractText, sentence: Span, found: TermFindings) -> None:

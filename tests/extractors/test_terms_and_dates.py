@@ -464,3 +464,60 @@ def test_effective_date_defined_by_an_event_gives_no_start() -> None:
     assert found.agreement_date == date(1999, 8, 9)
     assert found.effective_date is None and found.effective_by_event
     assert found.start_date is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count", "unit"),
+    [
+        # Regression cases from cuad-dev misses (paraphrased).
+        ("This Agreement shall begin on the Effective Date and end three (3) years thereafter "
+         "(the \"Term\").", 3, "years"),
+        ("The term of this Agreement shall start on the Effective Date and shall continue in "
+         "effect for a SEVEN (7) year period.", 7, "years"),
+        ("The term of this Agreement starts on the Effective Date and continues in effect until "
+         "the later of (a) the third (3rd) anniversary of the Effective Date, or (b) delivery of "
+         "all reports.", 3, "years"),
+    ],
+)
+def test_initial_term_stated_as_an_end(sentence: str, count: int, unit: str) -> None:
+    text, doc = doc_of(sentence)
+    term = find_term(text, doc)  # type: ignore[arg-type]
+    assert term.initial_term is not None
+    assert (term.initial_term.count, term.initial_term.unit.value) == (count, unit)
+    assert term.term_anchor is None
+
+
+def test_terminating_days_after_notice_is_not_a_term() -> None:
+    text, doc = doc_of("Either party may terminate thirty (30) days after written notice to the "
+                       "other party of a material breach of the term of this Agreement.")
+    assert find_term(text, doc).initial_term is None  # type: ignore[arg-type]
+
+
+def test_term_running_from_an_event_has_no_calendar_end() -> None:
+    text, doc = doc_of(
+        "This Cable Agreement is made on 3 May 2001 between A Ltd and B Ltd. This Agreement "
+        "shall become effective on the date first above written and shall continue in operation "
+        "for an initial period of twenty (20) years following the Ready for Service Date."
+    )
+    term = find_term(text, doc)  # type: ignore[arg-type]
+    assert term.initial_term is not None and term.initial_term.count == 20
+    assert term.term_anchor == "Ready for Service Date"
+
+
+def test_another_defined_term_period_is_not_the_contract_term() -> None:
+    text, doc = doc_of('"Logo License Term" means the period commencing on the Effective Date and '
+                       "ending eighteen (18) months thereafter.")
+    assert find_term(text, doc).initial_term is None  # type: ignore[arg-type]
+
+
+def test_effective_on_execution_dated_by_a_place_and_date_line() -> None:
+    text, doc = doc_of(
+        "SUPPLY AGREEMENT\nbetween Alpha GmbH and Beta Inc.\n1) This Agreement shall become "
+        "effective on the date of its execution and shall remain in force for two years.",
+        "IN WITNESS WHEREOF the parties have signed this Agreement.\n"
+        "Bremen, October 2nd, 2015\n/s/ Anna Vogel\nAlpha GmbH",
+    )
+    found = find_agreement_dates(text, doc)  # type: ignore[arg-type]
+    assert found.agreement_date == date(2015, 10, 2)
+    assert found.effective_date == date(2015, 10, 2)
+    assert found.start_date == date(2015, 10, 2)
