@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 DEMO_HOME ?= demo-data
 PACKAGES := schemas extractors portfolio flows contracts alerts inbox bench web
 
-.PHONY: demo test lint typecheck unit ocr-tools venv lock clean fixtures accuracy bench bench-ingest bench-search bench-renewals test-es
+.PHONY: demo test lint typecheck unit ocr-tools browser-tools test-browser venv lock clean fixtures accuracy bench bench-ingest bench-search bench-renewals test-es
 
 venv: $(STAMP)
 
@@ -40,7 +40,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy $(PACKAGES)
 
-unit: $(STAMP) ocr-tools
+unit: $(STAMP) ocr-tools browser-tools
 	$(BIN)/python -m pytest -q
 
 # OCR of scanned contracts needs the tesseract program, a system package: installed here
@@ -54,6 +54,22 @@ ocr-tools:
 	      apt-get install -y -qq tesseract-ocr tesseract-ocr-eng; } >/dev/null 2>&1 \
 	    || echo "could not install tesseract-ocr (offline?): the OCR tests will skip"; \
 	  else echo "tesseract-ocr not installed (not root): the OCR tests will skip"; fi; }
+
+# The browser tests drive the web app in headless Chromium through Playwright, using the
+# system's chromium (a system package; Playwright never downloads a browser here): installed
+# here where we can (root with apt and a network); elsewhere they skip and say why.
+# Screenshots of each step go to test-artifacts/screenshots/ (CONTRACTS_TEST_SCREENSHOTS).
+browser-tools:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium for the browser tests"; \
+	    { timeout 300 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 900 \
+	      apt-get install -y -qq chromium; } >/dev/null 2>&1 \
+	    || echo "could not install chromium (offline?): the browser tests will skip"; \
+	  else echo "chromium not installed (not root): the browser tests will skip"; fi; }
+
+test-browser: $(STAMP) browser-tools
+	$(BIN)/python -m pytest -q -rs -m browser tests/web
 
 # Extraction accuracy on ../shared/eval/cuad-dev (report in bench/out/).
 accuracy: $(STAMP)

@@ -36,8 +36,8 @@ VANISHED = ("vanished", "the file was removed from the inbox while being process
 STUCK_HINT = ("check that the watched folder is writable; the file stays there and is "
               "tried again later")
 NOT_TAKEN = ("in the inbox, not taken yet",
-             "it is taken once unchanged for a few seconds while `contracts watch` (or the "
-             "ingest-inbox deployment) runs")
+             "it is taken once unchanged for a few seconds, while contracts watch (or the "
+             "ingest-inbox deployment) is running")
 IN_PROGRESS = {
     DropState.claimed: "being read",
     DropState.archiving: "being moved to archive/",
