@@ -14,6 +14,9 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Self
 
+from pydantic import JsonValue
+
+from portfolio.errors import UnknownRecord
 from portfolio.facets import python_facets
 from portfolio.models import (
     AddOutcome,
@@ -26,7 +29,8 @@ from portfolio.models import (
     TermStatus,
 )
 from portfolio.renewals import term_status, upcoming_deadlines
-from schemas.record import ContractRecord
+from schemas.corrections import new_correction
+from schemas.record import ContractRecord, Correction
 
 
 class Portfolio(ABC):
@@ -136,6 +140,56 @@ class Portfolio(ABC):
         """
         current = (r for r in self.records() if r.superseded_by is None)
         return upcoming_deadlines(current, today, within_days, own_roles)
+
+    # --- corrections ---------------------------------------------------------------------
+
+    def correct(
+        self,
+        record_id: str,
+        field: str,
+        value: JsonValue,
+        *,
+        by: str,
+        note: str | None = None,
+        at: datetime | None = None,
+    ) -> ContractRecord:
+        """Correct one field of a stored record; the record as it now reads.
+
+        `value` is text as a person types it ("90 days", "2027-02-28", "yes") or the
+        field's JSON form. Raises `schemas.corrections.InvalidCorrection` (naming the
+        field) for an unknown field or a bad value, with nothing stored, and
+        `UnknownRecord` if there is no such record. See `store_correction`.
+        """
+        correction = new_correction(field, value, by=by, note=note, at=at)
+        return self.store_correction(record_id, correction)
+
+    @abstractmethod
+    def store_correction(self, record_id: str, correction: Correction) -> ContractRecord:
+        """Keep `correction` apart from the extraction and rewrite the record with it.
+
+        A correction of a field already corrected replaces that correction. From then on
+        the record read back has the corrected value (and `corrections` lists it), also
+        after the same file is extracted again and stored with `add`/`add_many`: the
+        store re-applies its corrections to the new extraction. Removing the record
+        removes its corrections; a new version of the file starts without them.
+        """
+
+    @abstractmethod
+    def undo_correction(self, record_id: str, field: str) -> ContractRecord:
+        """Remove the correction of `field`; the record with its extracted value back.
+
+        Raises `UnknownRecord` or `UnknownCorrection`.
+        """
+
+    def corrections(self, record_id: str) -> list[Correction]:
+        """The corrections of one record, in the order a contract page lists the fields.
+
+        Backends may read them from their own store; the result must not change.
+        """
+        record = self.get(record_id)
+        if record is None:
+            raise UnknownRecord(f"no contract with id {record_id} in the portfolio")
+        return list(record.corrections)
 
     # --- alert ledger --------------------------------------------------------------------
 

@@ -30,3 +30,7 @@ class SchemaTooNew(PortfolioError):
 
 class UnknownRecord(PortfolioError, LookupError):
     """No contract with this id is stored (e.g. setting alert lead times for it)."""
+
+
+class UnknownCorrection(PortfolioError, LookupError):
+    """The field of this contract has no correction to undo."""

@@ -24,7 +24,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from portfolio.base import Portfolio
-from portfolio.errors import UnknownRecord
+from portfolio.errors import UnknownCorrection, UnknownRecord
 from portfolio.models import (
     AddOutcome,
     AlertEntry,
@@ -35,6 +35,12 @@ from portfolio.models import (
 )
 from portfolio.query import fold
 from portfolio.renewals import upcoming_deadlines
+from portfolio.sqlite_corrections import (
+    delete_correction,
+    save_corrections,
+    stored_corrections,
+    with_corrections,
+)
 from portfolio.sqlite_schema import migrate
 from portfolio.sqlite_search import SupersededRecords, run_search
 from portfolio.sqlite_versions import (
@@ -44,7 +50,8 @@ from portfolio.sqlite_versions import (
     supersede,
     write_version_columns,
 )
-from schemas.record import ContractRecord, Party
+from schemas.corrections import apply_corrections, extracted_record
+from schemas.record import ContractRecord, Correction, Party
 
 BATCH = 500
 """Rows per batch when iterating records or looking up many ids (bounded memory/params)."""
@@ -233,6 +240,33 @@ class SqlitePortfolio(Portfolio):
         dated = self._iter_records("perpetual = 0 AND evergreen = 0 AND superseded_by IS NULL")
         return upcoming_deadlines(dated, today, within_days, own_roles)
 
+    # --- corrections ---------------------------------------------------------------------
+
+    def store_correction(self, record_id: str, correction: Correction) -> ContractRecord:
+        with self._write() as conn:
+            stored = _stored_record(conn, record_id)
+            kept = [c for c in stored_corrections(conn, record_id) if c.field != correction.field]
+            record = apply_corrections(extracted_record(stored), [*kept, correction])
+            save_corrections(conn, record_id, record.corrections)
+            _rewrite(conn, record)
+        return record
+
+    def undo_correction(self, record_id: str, field: str) -> ContractRecord:
+        with self._write() as conn:
+            stored = _stored_record(conn, record_id)
+            if not delete_correction(conn, record_id, field):
+                raise UnknownCorrection(f"{field} of {stored.filename} ({record_id[:12]}) has "
+                                        "no correction to undo")
+            remaining = stored_corrections(conn, record_id)
+            record = apply_corrections(extracted_record(stored), remaining)
+            _rewrite(conn, record)
+        return record
+
+    def corrections(self, record_id: str) -> list[Correction]:
+        with self._read() as conn:
+            _stored_record(conn, record_id)
+            return stored_corrections(conn, record_id)
+
     # --- alert ledger --------------------------------------------------------------------
 
     def alert_already_sent(self, key: str) -> bool:
@@ -317,6 +351,7 @@ def _store(
     """
     now = datetime.now(UTC).isoformat(timespec="seconds")
     row = conn.execute("SELECT record_json FROM records WHERE id = ?", (record.id,)).fetchone()
+    record = with_corrections(conn, record, stored=row is not None)
     previous = None
     if row is not None:
         record = keep_version(row[0], record)
@@ -334,26 +369,16 @@ def _store(
     elif _same_record(row[0], record_json, record):
         return AddOutcome.unchanged
     else:
-        conn.execute(
-            "UPDATE records SET filename = ?, source = ?, title = ?, governing_law = ?,"
-            " agreement_date = ?, effective_date = ?, expiration_date = ?, perpetual = ?,"
-            " auto_renews = ?, evergreen = ?, record_json = ?, updated_at = ? WHERE id = ?",
-            (*_record_columns(record, record_json), now, record.id),
-        )
+        _update_row(conn, record, record_json, now)
         conn.execute("DELETE FROM clauses WHERE record_id = ?", (record.id,))
         conn.execute("DELETE FROM parties WHERE record_id = ?", (record.id,))
         outcome = AddOutcome.replaced
     write_version_columns(conn, record)
     if previous is not None:
         supersede(conn, previous, record.id, now)
-    conn.executemany(
-        "INSERT INTO parties (record_id, ordinal, name, role, aliases, match_text)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (record.id, i, p.name, p.role, json.dumps(p.aliases), _party_match_text(p))
-            for i, p in enumerate(record.parties)
-        ],
-    )
+    if record.corrections:  # the extracted values they replaced, as of this extraction
+        save_corrections(conn, record.id, record.corrections)
+    _insert_parties(conn, record)
     conn.executemany(
         'INSERT INTO clauses (record_id, ordinal, type, heading, page, start, "end", text)'
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -363,6 +388,43 @@ def _store(
         ],
     )
     return outcome
+
+
+def _update_row(
+    conn: sqlite3.Connection, record: ContractRecord, record_json: str, now: str
+) -> None:
+    conn.execute(
+        "UPDATE records SET filename = ?, source = ?, title = ?, governing_law = ?,"
+        " agreement_date = ?, effective_date = ?, expiration_date = ?, perpetual = ?,"
+        " auto_renews = ?, evergreen = ?, record_json = ?, updated_at = ? WHERE id = ?",
+        (*_record_columns(record, record_json), now, record.id),
+    )
+
+
+def _insert_parties(conn: sqlite3.Connection, record: ContractRecord) -> None:
+    conn.executemany(
+        "INSERT INTO parties (record_id, ordinal, name, role, aliases, match_text)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (record.id, i, p.name, p.role, json.dumps(p.aliases), _party_match_text(p))
+            for i, p in enumerate(record.parties)
+        ],
+    )
+
+
+def _stored_record(conn: sqlite3.Connection, record_id: str) -> ContractRecord:
+    row = conn.execute("SELECT record_json FROM records WHERE id = ?", (record_id,)).fetchone()
+    if row is None:
+        raise UnknownRecord(f"no contract with id {record_id} in the portfolio")
+    return ContractRecord.model_validate_json(row[0])
+
+
+def _rewrite(conn: sqlite3.Connection, record: ContractRecord) -> None:
+    """Store a stored record's new field values (a correction: clauses are unchanged)."""
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    _update_row(conn, record, record.model_dump_json(), now)
+    conn.execute("DELETE FROM parties WHERE record_id = ?", (record.id,))
+    _insert_parties(conn, record)
 
 
 def _same_record(stored_json: str, new_json: str, record: ContractRecord) -> bool:

@@ -131,7 +131,25 @@ _V4: tuple[str, ...] = (
 (`portfolio.sqlite_search`) can filter a broad match without reading each clause row, text
 and all."""
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
+_V5: tuple[str, ...] = (
+    """CREATE TABLE IF NOT EXISTS corrections (
+        record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        extracted TEXT NOT NULL,
+        corrected_by TEXT NOT NULL,
+        corrected_at TEXT NOT NULL,
+        note TEXT,
+        PRIMARY KEY (record_id, field)
+    )""",
+)
+"""Version 5: corrections of extracted fields by a person (`portfolio.sqlite_corrections`),
+one per record and field; `value` and `extracted` are JSON. Kept apart from `record_json`
+(the extraction, with the corrections applied) so re-extracting the file cannot lose them:
+replacing a record (an UPDATE) keeps its corrections and re-applies them; removing it
+removes them, like its lead times."""
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
 """Migration N is `MIGRATIONS[N - 1]`. Append, never edit a released one."""
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -8,10 +8,19 @@ contract admin can check any answer against the PDF in one click.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 
 class _Model(BaseModel):
@@ -196,8 +205,30 @@ class FieldEvidence(_Model):
     governing_law: Evidence | None = None
 
 
+class Correction(_Model):
+    """A contract admin's correction of one extracted field (see `schemas.corrections`).
+
+    Stored apart from the extraction (the portfolio re-applies it whenever the file is
+    extracted again), and copied into the record it corrects so that every reader of the
+    record sees the corrected value, and who said so.
+    """
+
+    field: str = Field(description="dotted path: renewal.notice_period, parties.1.name, ...")
+    value: JsonValue = Field(description="the corrected value, in the record's JSON form")
+    extracted: JsonValue = Field(
+        default=None, description="the extracted value it replaced, in the record's JSON form"
+    )
+    by: str = Field(min_length=1, description="who made the correction")
+    at: datetime = Field(description="when (UTC)")
+    note: str | None = None
+
+
 class ContractRecord(_Model):
-    """One contract, as extracted. `id` is the sha256 of the file bytes."""
+    """One contract, as extracted. `id` is the sha256 of the file bytes.
+
+    Read from the portfolio, the values are the corrected ones, with `corrections` saying
+    which fields a person corrected and what had been extracted.
+    """
 
     id: str = Field(pattern=r"^[0-9a-f]{64}$")
     source: str
@@ -236,6 +267,27 @@ class ContractRecord(_Model):
         default=None, pattern=r"^[0-9a-f]{64}$",
         description="id of the newer version; null while this is the current one",
     )
+    corrections: list[Correction] = Field(
+        default_factory=list,
+        description="fields corrected by a person (the values above are the corrected ones); "
+        "left out of the JSON when empty",
+    )
+    recomputed: dict[str, JsonValue] = Field(
+        default_factory=dict,
+        description="dates recomputed from corrected values (expiration_date, "
+        "renewal.current_term_end, renewal.notice_deadline): field -> the extracted value; "
+        "left out of the JSON when empty",
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_empty_corrections(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Uncorrected records serialise exactly as before corrections existed."""
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in ("corrections", "recomputed"):
+                if not data.get(key, True):
+                    data.pop(key)
+        return data
 
     def counterparty(self, own_roles: frozenset[str] = frozenset()) -> Party | None:
         """The first party whose role is not one of ours (for alerts and listings)."""

@@ -18,7 +18,7 @@ from typing import Any
 from portfolio.due_dates import due_dates
 from portfolio.query import fold
 from portfolio.renewals import initial_term_end
-from schemas.record import Clause, ContractRecord
+from schemas.record import Clause, ContractRecord, Correction
 
 DUE_DATES_HORIZON_YEARS = 30
 """Due dates are listed this far past the day a record is written (re-listed on reindex)."""
@@ -117,6 +117,25 @@ def clause_document(record: ContractRecord, ordinal: int, clause: Clause) -> dic
         "page": clause.page,
         "start": clause.start,
         "end": clause.end,
+    }
+
+
+def correction_id(record_id: str, field: str) -> str:
+    """The corrections-index document id: one correction per contract and field."""
+    return f"{record_id}:{field}"
+
+
+def correction_document(record_id: str, correction: Correction) -> dict[str, Any]:
+    """The corrections-index document of one correction."""
+    return {
+        "key": correction_id(record_id, correction.field),
+        "record_id": record_id,
+        "field": correction.field,
+        "value": correction.value,
+        "extracted": correction.extracted,
+        "by": correction.by,
+        "at": correction.at.isoformat(),
+        "note": correction.note,
     }
 
 

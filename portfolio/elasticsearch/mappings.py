@@ -1,6 +1,6 @@
 """The indices this program owns: names, analysis, explicit mappings, index templates.
 
-Four kinds of index, each behind an alias that every read and write goes through:
+Five kinds of index, each behind an alias that every read and write goes through:
 
 | alias (prefix `contracts`) | one document per | concrete index          |
 |----------------------------|------------------|-------------------------|
@@ -8,6 +8,7 @@ Four kinds of index, each behind an alias that every read and write goes through
 | `contracts-clauses`        | clause           | `contracts-clauses-v1`  |
 | `contracts-alerts`         | alert sent       | `contracts-alerts-v1`   |
 | `contracts-lead-days`      | lead-time override | `contracts-lead-days-v1` |
+| `contracts-corrections`    | corrected field  | `contracts-corrections-v1` |
 
 Mappings are explicit and `dynamic: strict`: a field the code does not know is an error at
 write time, not a silently guessed type. They are installed as index templates (patterns
@@ -36,7 +37,7 @@ OWNER = "contract-intel"
 TEMPLATE_PRIORITY = 200
 """Above the built-in templates (100), so `<prefix>-*` indices always get ours."""
 
-KINDS = ("records", "clauses", "alerts", "lead-days")
+KINDS = ("records", "clauses", "alerts", "lead-days", "corrections")
 
 _DATE = {"type": "date", "format": "strict_date"}
 _TIMESTAMP = {"type": "date", "format": "strict_date_optional_time"}
@@ -165,6 +166,24 @@ def lead_days_mapping() -> dict[str, Any]:
     })
 
 
+def corrections_mapping() -> dict[str, Any]:
+    """Corrections of extracted fields: one document per contract and field (`key`).
+
+    `value` and `extracted` are a field's JSON value of any shape (a date string, a
+    duration object, a boolean, null), kept in `_source` only.
+    """
+    return _mapping("corrections", {
+        "key": _KEYWORD,
+        "record_id": _KEYWORD,
+        "field": _KEYWORD,
+        "value": {"type": "object", "enabled": False},
+        "extracted": {"type": "object", "enabled": False},
+        "by": _KEYWORD,
+        "at": _TIMESTAMP,
+        "note": {"type": "text"},
+    })
+
+
 def _mapping(kind: str, properties: dict[str, Any]) -> dict[str, Any]:
     return {
         "dynamic": "strict",
@@ -178,6 +197,7 @@ MAPPINGS = {
     "clauses": clauses_mapping,
     "alerts": alerts_mapping,
     "lead-days": lead_days_mapping,
+    "corrections": corrections_mapping,
 }
 
 

@@ -13,10 +13,12 @@ it would have superseded, is put back as it was while the rest of the batch stan
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from portfolio.models import AddOutcome
+from schemas.corrections import apply_corrections, extracted_record
 from schemas.record import ContractRecord
 
 
@@ -98,6 +100,25 @@ class _Batch:
         candidates.sort(key=lambda r: r.id)
         candidates.sort(key=lambda r: (r.version, self.added_at[r.id]), reverse=True)
         return candidates[0]
+
+
+def reapply_corrections(
+    batch: list[ContractRecord], stored: Mapping[str, Stored]
+) -> list[ContractRecord]:
+    """The batch with each stored record's corrections applied to its new extraction.
+
+    As the embedded store does (`portfolio.sqlite_corrections.with_corrections`): a record
+    not stored yet keeps the corrections it brings (re-applied to its own extraction);
+    one given already corrected is reverted to its extraction first.
+    """
+    result = []
+    for record in batch:
+        before = stored.get(record.id)
+        corrections = before.record.corrections if before is not None else record.corrections
+        if corrections or record.corrections:
+            record = apply_corrections(extracted_record(record), corrections)
+        result.append(record)
+    return result
 
 
 def plan_batch(

@@ -11,7 +11,7 @@ see a gap: they read the old generation until the swap and the new one after it.
    clear "reindex running" error meanwhile, readers do not notice;
 3. rebuild: each record document from its stored `ContractRecord` (derived fields and
    due dates computed by today's code), its clause documents from the same record; the
-   alert ledger and lead times are copied as they are;
+   alert ledger, lead times and corrections are copied as they are;
 4. check the document counts, turn refresh back on, swap all aliases at once;
 5. lift the write block from the old indices and keep them (`contracts es prune` deletes
    generations no alias points at; swapping the aliases back undoes a reindex).
@@ -135,7 +135,7 @@ class Reindexer:
         if "records" in old:
             actions = self._record_actions(new, today, counts)
             self._bulk(actions, "rebuild the records and clauses")
-        for kind in ("alerts", "lead-days"):
+        for kind in ("alerts", "lead-days", "corrections"):
             if kind in old:
                 self._bulk(self._copy_actions(kind, new[kind], counts), f"copy the {kind}")
         return counts
@@ -161,7 +161,7 @@ class Reindexer:
     def _copy_actions(
         self, kind: str, index: str, counts: dict[str, int]
     ) -> Iterator[dict[str, Any]]:
-        sort = [{"key": "asc"}] if kind == "alerts" else [{"record_id": "asc"}]
+        sort = [{"record_id": "asc"}] if kind == "lead-days" else [{"key": "asc"}]
         for hit in self.reader.scan(kind, {"match_all": {}}, sort):
             counts[kind] += 1
             yield {"_op_type": "index", "_index": index, "_id": hit["_id"],
@@ -190,7 +190,7 @@ class Reindexer:
         Clause documents are not compared: they are rebuilt from the records, so strays the
         old index may hold are meant to disappear.
         """
-        for kind in ("records", "alerts", "lead-days"):
+        for kind in ("records", "alerts", "lead-days", "corrections"):
             if kind not in old:
                 continue
             before = self.reader.count(kind)

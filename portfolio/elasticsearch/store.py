@@ -23,6 +23,7 @@ from portfolio.due_dates import due_in_window
 from portfolio.elasticsearch import aggregations as agg
 from portfolio.elasticsearch.config import EsConfig
 from portfolio.elasticsearch.connection import Retrying, build_client, check_cluster
+from portfolio.elasticsearch.corrections import Corrections
 from portfolio.elasticsearch.documents import record_from_source
 from portfolio.elasticsearch.indices import ensure_indices
 from portfolio.elasticsearch.ledger import Ledger
@@ -42,7 +43,7 @@ from portfolio.models import (
     SearchResult,
 )
 from portfolio.renewals import upcoming_deadlines
-from schemas.record import ContractRecord
+from schemas.record import ContractRecord, Correction
 
 _HEX = frozenset("0123456789abcdef")
 MIN_ID_PREFIX = 6
@@ -66,6 +67,7 @@ class ElasticsearchPortfolio(Portfolio):
         self.reader = Reader(self.client, self.names, self.retry)
         self.writer = RecordWriter(self.client, self.names, self.retry, config)
         self.ledger = Ledger(self.client, self.names, self.retry)
+        self.fixes = Corrections(self.client, self.names, self.retry, self.writer)
 
     def __repr__(self) -> str:  # the URL never holds credentials (see config)
         return f"ElasticsearchPortfolio({self.config.url!r}, prefix={self.names.prefix!r})"
@@ -172,6 +174,14 @@ class ElasticsearchPortfolio(Portfolio):
         query = agg.deadline_candidates(today, today + timedelta(days=within_days))
         candidates = self._records_where(query, [{"record_id": "asc"}])
         return upcoming_deadlines(candidates, today, within_days, own_roles)
+
+    # --- corrections -----------------------------------------------------------------
+
+    def store_correction(self, record_id: str, correction: Correction) -> ContractRecord:
+        return self.fixes.store(record_id, correction)
+
+    def undo_correction(self, record_id: str, field: str) -> ContractRecord:
+        return self.fixes.undo(record_id, field)
 
     # --- alert ledger --------------------------------------------------------------------
 

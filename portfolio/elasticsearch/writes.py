@@ -31,6 +31,7 @@ from portfolio.elasticsearch.documents import (
     added_at_from_source,
     clause_document,
     clause_id,
+    correction_id,
     record_document,
     record_from_source,
 )
@@ -43,6 +44,7 @@ from portfolio.elasticsearch.planning import (
     WritePlan,
     corrections,
     plan_batch,
+    reapply_corrections,
 )
 from portfolio.elasticsearch.reads import Reader
 from portfolio.models import AddOutcome
@@ -87,6 +89,7 @@ class RecordWriter:
             return []
         stored = self._stored(batch, as_new_versions)
         now = datetime.now(UTC)
+        batch = reapply_corrections(batch, stored)
         plan = plan_batch(batch, stored, as_new_versions=as_new_versions, now=now)
         failed = self._send(self._plan_actions(plan, now))
         rejected: list[RejectedRecord] = []
@@ -131,6 +134,21 @@ class RecordWriter:
         yield {"_op_type": "index", "_index": self.records, "_id": record.id,
                "_source": record_document(record, added_at=write.added_at, updated_at=now)}
 
+    def rewrite(self, record: ContractRecord, added_at: datetime) -> None:
+        """Write a stored record again with new field values (a correction), then refresh.
+
+        Its clause documents are written too: they repeat the contract's title, parties
+        and governing law for the search filters.
+        """
+        write = RecordWrite(record, added_at, len(record.clauses))
+        failed = self._send(list(self._record_actions(write, datetime.now(UTC))))
+        if failed:
+            raise EsRequestFailed(
+                f"could not store the corrected record {record.filename} ({record.id[:12]}): "
+                f"{next(iter(failed.values()))}; nothing was corrected, try again"
+            )
+        self.refresh()
+
     def _plan_actions(self, plan: WritePlan, now: datetime) -> list[Action]:
         return [a for write in plan.writes.values() for a in self._record_actions(write, now)]
 
@@ -165,10 +183,12 @@ class RecordWriter:
         source = self.reader.sources_by_id([record_id]).get(record_id)
         if source is None:
             return False
-        clauses = len(record_from_source(source).clauses)
-        actions = self.delete_actions(record_id, clauses)
+        record = record_from_source(source)
+        actions = self.delete_actions(record_id, len(record.clauses))
         actions.append({"_op_type": "delete", "_index": self.names.alias("lead-days"),
                         "_id": record_id})
+        actions += [{"_op_type": "delete", "_index": self.names.alias("corrections"),
+                     "_id": correction_id(record_id, c.field)} for c in record.corrections]
         failed = self._send(actions)
         if failed:
             raise EsRequestFailed(f"could not remove {record_id}: {next(iter(failed.values()))}")

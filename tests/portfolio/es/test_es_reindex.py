@@ -25,7 +25,8 @@ NEW = [NAMES.index(kind, 2) for kind in KINDS]
 
 
 def serve_cluster(fake: RecordingEsApi, records: list[ContractRecord]) -> None:
-    """Generation 1 in place, holding `records`, one alert, no lead-time override."""
+    """Generation 1 in place, holding `records`, one alert, no lead-time override, one
+    correction."""
     fake.route("PUT", "/_index_template/.*", answers.acknowledged())
     fake.route("GET", f"/{ALIASES}", answers.all_indices(NAMES))
     fake.route("GET", "/" + re.escape(PATTERNS), answers.all_indices(NAMES))
@@ -43,9 +44,17 @@ def serve_cluster(fake: RecordingEsApi, records: list[ContractRecord]) -> None:
     serve_search(fake, "alerts", answers.search([
         answers.hit("contracts-alerts", "k1", alert, None, sort=["k1"])]))
     serve_search(fake, "lead-days", answers.search([]))
+    key = f"{'a' * 64}:renewal.notice_period"
+    correction = {"key": key, "record_id": "a" * 64, "field": "renewal.notice_period",
+                  "value": {"count": 90, "unit": "days"}, "extracted": {"count": 60,
+                  "unit": "days"}, "by": "alice", "at": "2025-09-01T07:30:00+00:00",
+                  "note": None}
+    serve_search(fake, "corrections", answers.search([
+        answers.hit("contracts-corrections", key, correction, None, sort=[key])]))
     fake.route("POST", "/contracts-records/_count", answers.count(len(records)))
     fake.route("POST", "/contracts-alerts/_count", answers.count(1))
     fake.route("POST", "/contracts-lead-days/_count", answers.count(0))
+    fake.route("POST", "/contracts-corrections/_count", answers.count(1))
     serve_bulk(fake)
 
 
@@ -60,7 +69,8 @@ def test_reindex_builds_generation_2_and_swaps_atomically(
     serve_cluster(fake, [contracts["msa"], contracts["nda"]])
     report = reindexer(config).run()
     assert report.generation == 2
-    assert report.documents == {"records": 2, "clauses": 7, "alerts": 1, "lead-days": 0}
+    assert report.documents == {"records": 2, "clauses": 7, "alerts": 1, "lead-days": 0,
+                                "corrections": 1}
     assert report.swapped["contracts-records"] == ("contracts-records-v1", "contracts-records-v2")
 
     created = fake.sent("PUT", "/contracts-[a-z-]+-v2")
@@ -83,7 +93,10 @@ def test_reindex_builds_generation_2_and_swaps_atomically(
 
     lines = [line for r in fake.sent("PUT", "/_bulk") for line in r.ndjson()]
     targets = {next(iter(a.values()))["_index"] for a in answers.actions_of(lines)}
-    assert targets == {"contracts-records-v2", "contracts-clauses-v2", "contracts-alerts-v2"}
+    assert targets == {"contracts-records-v2", "contracts-clauses-v2", "contracts-alerts-v2",
+                       "contracts-corrections-v2"}
+    copied = fake.sent("POST", "/contracts-corrections/_search")[0].json()
+    assert copied["sort"] == [{"key": "asc"}], "search_after needs a unique sort key"
     order = [r.path for r in fake.requests]
     assert order.index(f"/{','.join(OLD)}/_block/write") < order.index(
         "/contracts-records/_search")
