@@ -7,8 +7,10 @@ durations in it and in the sentence or two after it:
   gives notice of non-renewal at least ninety (90) days prior to the end of the
   then-current term" -> auto-renews, renewal term 1 year, notice 90 days;
 * "thereafter continue from year to year" -> auto-renews, 1 year;
+* "Customer may, at its option, renew for additional two-year periods" -> renewal term
+  2 years, not automatic;
 * "may be renewed by mutual written agreement for additional two-year periods" ->
-  renewal term 2 years, not automatic.
+  renewal term 2 years, not automatic, and no notice period (nothing to stop or exercise).
 
 The notice period is the duration that stands before "(prior written) notice" or
 "prior to / before the end/expiration": "sixty days' notice", "no less than thirty
@@ -51,6 +53,15 @@ _OPTIONAL = re.compile(
     r"\bright\s+to\s+(?:renew|extend)",
     re.IGNORECASE,
 )
+_BY_MUTUAL_AGREEMENT = re.compile(
+    r"\bmutual(?:ly)?\b|\bupon\s+(?:the\s+)?(?:written\s+)?agreement\b|\bby\s+amendment\b|"
+    r"\b(?:parties|both)\b[^.;]{0,30}\bagree\w*\b[^.;]{0,40}\b(?:renew|extend)|"
+    r"\b(?:renew|extend)\w*\b[^.;]{0,120}\b(?:the\s+parties|both\s+parties)\s+(?:may\s+|so\s+|shall\s+)?"
+    r"(?:mutually\s+)?agree",
+    re.IGNORECASE,
+)
+"""A renewal that needs both parties to agree is a new bargain, not a right: there is no
+renewal to stop and none to exercise, so no notice period is read for it."""
 _RENEWAL_WORD = re.compile(
     r"\b(?:successive|additional|renew\w*|further|consecutive|subsequent|extension|extend\w*|"
     r"another|automatic(?:ally)?)\b",
@@ -204,6 +215,8 @@ def find_renewal(text: ContractText, doc: Doc) -> RenewalFindings:
         found.auto_renews = automatic
         found.renewal_term = term
         found.evidence = text.evidence(sentence.start_char, sentence.end_char)
+        if not automatic and _BY_MUTUAL_AGREEMENT.search(sentence.text):
+            return found
         around = [index, *range(index + 1, index + 1 + _NEIGHBOUR_SENTENCES),
                   *range(index - 1, index - 1 - _NEIGHBOUR_SENTENCES, -1)]
         for position in around:

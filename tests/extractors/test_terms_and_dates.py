@@ -521,3 +521,28 @@ def test_effective_on_execution_dated_by_a_place_and_date_line() -> None:
     assert found.agreement_date == date(2015, 10, 2)
     assert found.effective_date == date(2015, 10, 2)
     assert found.start_date == date(2015, 10, 2)
+
+
+def test_renewal_by_mutual_agreement_has_no_notice_period() -> None:
+    # paraphrase of a cuad-dev miss: the notice there is to propose, not to stop, a renewal
+    text, doc = doc_of(
+        "After the Initial Term, the term of this Agreement may be extended by a further period "
+        "of three (3) years by mutual written agreement of the parties. If Reseller wishes to "
+        "extend the term, it must notify Vendor in writing at least four (4) months prior to "
+        "the end of the Initial Term."
+    )
+    found = find_renewal(text, doc)  # type: ignore[arg-type]
+    assert not found.auto_renews
+    assert found.renewal_term is not None and found.renewal_term.count == 3
+    assert found.notice_period is None
+
+
+def test_renewal_at_one_partys_option_keeps_its_notice_period() -> None:
+    text, doc = doc_of(
+        "Customer may, at its option, renew the term of this Agreement for additional one (1) "
+        "year periods by giving Supplier written notice at least sixty (60) days prior to the "
+        "end of the then-current term."
+    )
+    found = find_renewal(text, doc)  # type: ignore[arg-type]
+    assert not found.auto_renews
+    assert found.notice_period is not None and found.notice_period.count == 60
