@@ -103,6 +103,16 @@ _SIGNATURE_EFFECTIVE = re.compile(
 )
 
 
+_EFFECTIVE_AS_DATED = re.compile(
+    r"\b(?:agreement|contract)\s+(?:shall|will)\s+(?:become|be|come\s+into\s+force\s+and\s+)?"
+    r"\s*effective\s+(?:on|as\s+of|from)\s+the\s+date\s+(?:and\s+year\s+)?(?:first\s+(?:above\s+)?"
+    r"(?:written|set\s+forth|stated)|(?:written|set\s+forth)\s+above|hereof)",
+    re.IGNORECASE,
+)
+"""'This Agreement shall become effective on the date first above written': the effective
+date is the agreement date, whatever else later text calls 'effective from'."""
+
+
 @dataclass
 class AgreementDates:
     agreement_date: date | None = None
@@ -186,7 +196,11 @@ def find_agreement_dates(text: ContractText, doc: Doc, day_first: bool = False) 
     if chosen is not None:
         ent, result.agreement_date = chosen
         result.agreement_evidence = text.evidence(max(0, ent.start_char - 40), ent.end_char)
-    for ent, value in mentions:
+    as_dated = _EFFECTIVE_AS_DATED.search(source) if result.agreement_date else None
+    if as_dated is not None:
+        result.effective_date = result.agreement_date
+        result.effective_evidence = text.evidence(as_dated.start(), as_dated.end())
+    for ent, value in [] if as_dated else mentions:
         before = source[max(0, ent.start_char - 60) : ent.start_char]
         after = source[ent.end_char : ent.end_char + 60]
         if _EFFECTIVE_AFTER.search(after) or _EFFECTIVE_BEFORE.search(before):

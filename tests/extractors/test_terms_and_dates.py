@@ -546,3 +546,17 @@ def test_renewal_at_one_partys_option_keeps_its_notice_period() -> None:
     found = find_renewal(text, doc)  # type: ignore[arg-type]
     assert not found.auto_renews
     assert found.notice_period is not None and found.notice_period.count == 60
+
+
+def test_effective_on_the_date_first_above_written_beats_a_later_effective_from() -> None:
+    text, doc = doc_of(
+        "NETWORK AGREEMENT, made and entered into this 9th day of May 2001 between A and B.\n"
+        "WHEREAS the parties agreed a build plan for the Cable System effective from 2nd July "
+        "2000.\n3.1 This Agreement shall become effective on the date and year first above "
+        "written and shall continue for ten (10) years."
+    )
+    found = find_agreement_dates(text, doc)  # type: ignore[arg-type]
+    assert found.agreement_date == date(2001, 5, 9)
+    assert found.effective_date == date(2001, 5, 9)
+    assert found.effective_evidence is not None
+    assert "first above written" in found.effective_evidence.text
