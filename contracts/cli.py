@@ -258,6 +258,7 @@ def main() -> None:  # pragma: no cover - console entry point
 # Feature command groups live in their own modules; each registers its commands here.
 # (Keep one line per module, in the order the help should list them.)
 __import__("contracts.alert_commands", fromlist=["register"]).register(app)
+__import__("contracts.correction_commands", fromlist=["register"]).register(app)
 __import__("contracts.inbox_commands", fromlist=["register"]).register(app)
 __import__("contracts.es_commands", fromlist=["register"]).register(app)
 __import__("contracts.web_commands", fromlist=["register"]).register(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -84,6 +85,27 @@ def version_line(record: ContractRecord) -> str:
     return f"\n  version   {record.version}" + "".join(f" · {p}" for p in parts)
 
 
+def _mark(record: ContractRecord, *fields: str) -> str:
+    """' (corrected)' after a value a person corrected (the table below says by whom)."""
+    corrected = {c.field for c in record.corrections}
+    return " [cyan](corrected)[/]" if corrected.intersection(fields) else ""
+
+
+def corrections_table(console: Console, record: ContractRecord) -> None:
+    """Each correction: the value in use, the extracted one it replaced, who, when, why."""
+    if not record.corrections:
+        return
+    from schemas.corrections import describe
+
+    table = Table(title="Corrections (these values replace the extracted ones)", expand=True)
+    for column in ("field", "value", "extracted", "by", "when (UTC)", "note"):
+        table.add_column(column)
+    for c in record.corrections:
+        table.add_row(escape(c.field), escape(describe(c.value)), escape(describe(c.extracted)),
+                      escape(c.by), c.at.strftime("%Y-%m-%d %H:%M"), escape(c.note or ""))
+    console.print(table)
+
+
 def record_detail(console: Console, record: ContractRecord) -> None:
     record_summary(console, record)
     fields = Table(title="Values and evidence", show_lines=False, expand=True)
@@ -91,23 +113,32 @@ def record_detail(console: Console, record: ContractRecord) -> None:
     fields.add_column("value")
     fields.add_column("evidence (page, quote)")
     ev = record.evidence
-    fields.add_row("title", escape(record.title or "—"), _evidence(ev.title))
-    for party in record.parties:
+    mark = partial(_mark, record)
+    fields.add_row("title", escape(record.title or "—") + mark("title"), _evidence(ev.title))
+    for number, party in enumerate(record.parties, start=1):
         label = f"party ({party.role})" if party.role else "party"
         aliases = f" aka {', '.join(party.aliases)}" if party.aliases else ""
-        fields.add_row(label, escape(party.name + aliases), _evidence(party.evidence))
-    fields.add_row("agreement date", _date(record.agreement_date), _evidence(ev.agreement_date))
-    fields.add_row("effective date", _date(record.effective_date), _evidence(ev.effective_date))
-    fields.add_row("initial term", str(record.initial_term or "—"), _evidence(ev.initial_term))
+        fields.add_row(label, escape(party.name + aliases)
+                       + mark(f"parties.{number}.name", f"parties.{number}.role"),
+                       _evidence(party.evidence))
+    fields.add_row("agreement date", _date(record.agreement_date) + mark("agreement_date"),
+                   _evidence(ev.agreement_date))
+    fields.add_row("effective date", _date(record.effective_date) + mark("effective_date"),
+                   _evidence(ev.effective_date))
+    fields.add_row("initial term", str(record.initial_term or "—") + mark("initial_term"),
+                   _evidence(ev.initial_term))
     expiry = _date(record.expiration_date)
     if record.perpetual:
         expiry = "none (evergreen)" if record.renewal.evergreen else "perpetual"
-    fields.add_row("expiration", expiry, _evidence(ev.expiration_date))
-    fields.add_row("renewal", escape(renewal_line(record)), _evidence(record.renewal.evidence))
-    fields.add_row("notice period", str(record.renewal.notice_period or "—"),
-                   _evidence(record.renewal.notice_evidence))
+    fields.add_row("expiration", expiry + mark("expiration_date", "perpetual"),
+                   _evidence(ev.expiration_date))
+    fields.add_row("renewal", escape(renewal_line(record)) + mark(
+        "renewal.auto_renews", "renewal.renewal_term", "renewal.evergreen"),
+        _evidence(record.renewal.evidence))
+    fields.add_row("notice period", str(record.renewal.notice_period or "—")
+                   + mark("renewal.notice_period"), _evidence(record.renewal.notice_evidence))
     fields.add_row("current term end", _date(record.renewal.current_term_end), "")
-    fields.add_row("governing law", escape(record.governing_law or "—"),
+    fields.add_row("governing law", escape(record.governing_law or "—") + mark("governing_law"),
                    _evidence(ev.governing_law))
     for sla in record.sla:
         what = f"{sla.metric.value} {sla.target:g} {sla.unit}"
@@ -125,6 +156,7 @@ def record_detail(console: Console, record: ContractRecord) -> None:
             what += f" (cap {penalty.cap.amount:g} {penalty.cap.unit})"
         fields.add_row("penalty", escape(what), _evidence(penalty.evidence))
     console.print(fields)
+    corrections_table(console, record)
     clauses = Table(title=f"{len(record.clauses)} clauses", expand=True)
     for column in ("page", "type", "heading"):
         clauses.add_column(column)

@@ -8,6 +8,7 @@ and the embedded `portfolio.db`.
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 from pathlib import Path
@@ -74,6 +75,14 @@ class Settings(BaseSettings):
     ocr_cache: Path | None = Field(
         default=None, description="OCR results by page image; default HOME/ocr-cache"
     )
+    user: str | None = Field(
+        default=None, description="the name corrections are recorded under (web app and CLI); "
+        "default: the OS login name",
+    )
+    web_secret: str | None = Field(
+        default=None, description="key signing the web app's CSRF tokens; default: a random "
+        "key per start (set it when several server processes share the work)",
+    )
 
     @field_validator("alert_lead_days", "notify_urls", "own_roles", mode="before")
     @classmethod
@@ -133,6 +142,13 @@ class Settings(BaseSettings):
         )
 
     @property
+    def user_name(self) -> str:
+        """Who corrections are made by unless a person says otherwise (`--by`, a form)."""
+        if self.user and self.user.strip():
+            return self.user.strip()
+        return login_name()
+
+    @property
     def inbox(self) -> Path:
         return self.home / "inbox"
 
@@ -143,6 +159,14 @@ class Settings(BaseSettings):
     @property
     def failed(self) -> Path:
         return self.home / "failed"
+
+
+def login_name() -> str:
+    """The OS login name, or "unknown" where there is none (a container's bare uid)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return "unknown"
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -11,7 +11,7 @@ from starlette.middleware.base import RequestResponseEndpoint
 from starlette.responses import Response
 
 from contracts.settings import Settings
-from web import api, inbox_status, pages
+from web import api, corrections, inbox_status, pages
 from web.auth import TokenMiddleware
 from web.context import STATIC, WebContext, templates
 from web.originals import OriginalFiles
@@ -57,4 +57,6 @@ def create_app(
     app.include_router(inbox_status.pages)
     app.include_router(api.router)
     app.include_router(inbox_status.api)
+    app.include_router(corrections.pages)
+    app.include_router(corrections.api)
     return app

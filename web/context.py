@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from contracts.settings import Settings
 from portfolio import Portfolio, open_portfolio
+from web.csrf import CsrfTokens
 from web.originals import OriginalFiles
 
 PACKAGE = Path(__file__).resolve().parent
@@ -48,6 +49,10 @@ class WebContext:
     today: Callable[[], date]
     originals: OriginalFiles
     pages: Jinja2Templates
+    csrf: CsrfTokens = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.csrf = CsrfTokens(self.settings.web_secret)
 
     @contextmanager
     def portfolio(self) -> Iterator[Portfolio]:

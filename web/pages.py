@@ -13,6 +13,8 @@ from alerts.policy import parse_lead_days
 from portfolio import Portfolio
 from schemas.record import ClauseType, ContractRecord
 from web.context import WebContext, web_context
+from web.csrf import set_cookie
+from web.fields import field_label, field_rows
 from web.highlight import marked_clauses
 from web.originals import RECORD_ID
 from web.renewals import csv_bytes, ics_bytes, status_lines, urgency
@@ -63,28 +65,60 @@ def contract_page(
     record_id: str,
     q: Annotated[str, Query(max_length=2000, description="search words to mark")] = "",
     hit: Annotated[int | None, Query(ge=0, description="the clause a search hit opened")] = None,
+    corrected: Annotated[str, Query(max_length=100)] = "",
+    undone: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
     """The record; opened from a search hit (`q`, `hit`), that clause first, words marked."""
+    flash = None
+    if label := field_label(corrected):
+        flash = f"Saved: the {label} is corrected."
+    elif label := field_label(undone):
+        flash = f"Correction undone: the {label} is the extracted value again."
+    return contract_response(request, web, record_id, q=q, hit=hit, flash=flash)
+
+
+def contract_response(
+    request: Request,
+    web: WebContext,
+    record_id: str,
+    *,
+    q: str = "",
+    hit: int | None = None,
+    flash: str | None = None,
+    form_error: tuple[str, str, dict[str, str]] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The contract page; `form_error` is (field, message, the values submitted)."""
     today = web.today()
     with web.portfolio() as portfolio:
         record = load_record(portfolio, record_id)
         status = portfolio.term_status(record, today)
-    own = web.settings.own_role_set
+    counterparty = record.counterparty(web.settings.own_role_set)
     marked = marked_clauses(record.clauses, q)
     found = hit if hit is not None and hit < len(record.clauses) else None
-    return web.pages.TemplateResponse(
+    token, fresh = web.csrf.for_page(request)
+    response = web.pages.TemplateResponse(
         request,
         "contract.html",
         {
             "record": record,
             "status": status,
-            "counterparty": record.counterparty(own),
+            "counterparty": counterparty,
             "has_original": web.originals.locate(record) is not None,
             "q": q,
             "marked": marked,
             "found": found,
+            "fields": field_rows(record, counterparty.name if counterparty else None),
+            "csrf_token": token,
+            "default_user": web.settings.user_name,
+            "flash": flash,
+            "form_error": form_error,
         },
+        status_code=status_code,
     )
+    if fresh:
+        set_cookie(response, token)
+    return response
 
 
 @router.get("/contracts/{record_id}/original")

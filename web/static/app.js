@@ -2,7 +2,7 @@
 document.addEventListener("DOMContentLoaded", () => {
   // Opening a link to a clause (#clause-N) unfolds that clause.
   const target = location.hash && document.getElementById(location.hash.slice(1));
-  if (target) {
+  if (target && target.id.startsWith("clause-")) {
     const details = target.querySelector("details");
     if (details) details.open = true;
   }
