@@ -11,8 +11,10 @@ Run only these: `make test-browser` (or `.venv/bin/pytest -m browser tests/web`)
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -147,4 +149,53 @@ def test_inbox_status_from_the_navigation(ui: BrowserPage) -> None:
     duplicate.locator("td.outcome a").first.click()
     page.wait_for_url("**/contracts/*")
     assert "msa_sla_exhibit.pdf" in page.locator("p.meta").first.inner_text()
+    ui.assert_clean()
+
+
+def _deadline_row(ui: BrowserPage, title: str) -> dict[str, str]:
+    """The renewals dashboard's row for `title`: its cells by column name, and its class."""
+    table = ui.page.locator("table.deadlines")
+    names = [th.strip() for th in table.locator("thead th").all_inner_texts()]
+    row = table.locator("tbody tr").filter(has=ui.page.get_by_role("link", name=title, exact=True))
+    assert row.count() == 1, f"{title} is not on the dashboard once"
+    cells = dict(zip(names, row.locator("td").all_inner_texts(), strict=True))
+    return {**cells, "class": row.get_attribute("class") or ""}
+
+
+def test_correct_the_notice_period_and_see_the_new_deadline(ui: BrowserPage) -> None:
+    page = ui.page
+    title, field = "Master Services Agreement", "renewal-notice_period"
+    ui.goto("/renewals")
+    before = _deadline_row(ui, title)
+    assert before["notice"] == "90 days"
+    ui.shot("dashboard-before")
+
+    page.locator("table.deadlines").get_by_role("link", name=title, exact=True).click()
+    page.wait_for_url("**/contracts/*")
+    row = page.locator(f"tr#field-{field}")
+    row.locator("details.correct summary").click()
+    page.locator(f"#value-{field}").fill("60 days")
+    page.locator(f"#by-{field}").fill("dana.admin")
+    page.locator(f"#note-{field}").fill("amendment no. 2 shortens the notice period")
+    ui.shot("correction-form")
+    page.locator(f"#save-{field}").click()
+    page.wait_for_url("**/contracts/*?corrected=renewal.notice_period*")
+    assert page.locator("#flash").is_visible()
+    stamp = page.locator(f"#corrected-{field}").inner_text()
+    assert re.fullmatch(r"corrected by dana\.admin on \d{4}-\d{2}-\d{2}", stamp.strip()), stamp
+    assert "60 days" in row.inner_text() and "extracted: 90 days" in row.inner_text()
+    ui.shot("contract-corrected")
+
+    page.locator("header nav").get_by_role("link", name="Renewals").click()
+    page.wait_for_url("**/renewals")
+    after = _deadline_row(ui, title)
+    term_end = date.fromisoformat(after["term ends"])
+    assert after["term ends"] == before["term ends"]
+    assert after["notice"] == "60 days"
+    new_deadline = term_end - timedelta(days=60)
+    assert after["due"] == new_deadline.isoformat() != before["due"]
+    days_left = (new_deadline - EXTRACTED_ON).days
+    assert after["days left"] == str(days_left)
+    assert after["class"] == f"urgency-{urgency(days_left).value}" != before["class"]
+    ui.shot("dashboard-after")
     ui.assert_clean()
