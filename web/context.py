@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader
 from contracts.settings import Settings
 from portfolio import Portfolio, open_portfolio
 from web.csrf import CsrfTokens
+from web.formatting import quantity
 from web.originals import OriginalFiles
 
 PACKAGE = Path(__file__).resolve().parent
@@ -38,6 +39,7 @@ def templates() -> Jinja2Templates:
     """Jinja2 with autoescaping on for every template, whatever its file name."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
     env.globals["url_with"] = url_with
+    env.globals["quantity"] = quantity
     return Jinja2Templates(env=env)
 
 

@@ -11,6 +11,7 @@ from contracts.settings import Settings
 from portfolio.sqlite import SqlitePortfolio
 from schemas.record import ContractRecord
 from tests.conftest import REPO
+from web.formatting import quantity
 from web.originals import OriginalFiles
 
 
@@ -107,3 +108,27 @@ def test_a_file_with_other_bytes_is_refused(
     originals = OriginalFiles(archive=REPO / "no-archive", base=REPO)
     assert originals.locate(record.model_copy(update={"source": str(other)})) is None
     assert originals.locate(record) == REPO / record.source
+
+
+def test_sla_and_penalty_amounts_read_as_the_contract_says_them(
+    client: TestClient, fixture_records: dict[str, ContractRecord]
+) -> None:
+    record = fixture_records["msa_sla_exhibit"]
+    page = client.get(f"/contracts/{record.id}").text
+    assert "99.9%" in page
+    assert "10% of monthly fees" in page and "percent_of_monthly_fees" not in page
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "reads"),
+    [
+        (99.9, "percent", "99.9%"),
+        (5.0, "percent_of_monthly_fees", "5% of monthly fees"),
+        (1.5, "percent_per_month", "1.5% per month"),
+        (250000.0, "USD", "USD 250,000"),
+        (4.0, "business_hours", "4 business hours"),
+        (None, "USD", "—"),
+    ],
+)
+def test_quantity_wording(amount: float | None, unit: str, reads: str) -> None:
+    assert quantity(amount, unit) == reads
