@@ -29,10 +29,16 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.stdout + result.stderr
 
 
+def run_json(*args: str) -> Any:
+    """What a command with --json printed on stdout (logs on stderr left out)."""
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
 def shown(home: Path) -> dict[str, Any]:
-    code, output = run("show", "saas_subscription.pdf", "--json", "--home", str(home))
-    assert code == 0, output
-    record: dict[str, Any] = json.loads(output)
+    record: dict[str, Any] = run_json("show", "saas_subscription.pdf", "--json",
+                                      "--home", str(home))
     return record
 
 
@@ -71,8 +77,8 @@ def test_a_correction_survives_re_ingest_and_reindex(home: Path) -> None:
     shutil.copyfile(SAAS, home / "inbox" / "saas (copy).pdf")  # the same bytes again
     assert "duplicate" in watch_once(home)
     corrected()
-    code, output = run("ingest", str(SAAS), "--home", str(home), "--json")
-    assert code == 0 and json.loads(output)["outcomes"][0]["status"] == "unchanged", output
+    ingested = run_json("ingest", str(SAAS), "--home", str(home), "--json")
+    assert ingested["outcomes"][0]["status"] == "unchanged"
     corrected()
     with sqlite3.connect(home / "portfolio.db") as db:  # as if an older extractor wrote it
         db.execute("UPDATE records SET record_json ="
@@ -81,12 +87,11 @@ def test_a_correction_survives_re_ingest_and_reindex(home: Path) -> None:
     assert code == 0 and "replaced" in output, output
     corrected()
 
-    code, output = run("corrections", "--json", "--home", str(home))
-    assert code == 0
-    assert [(c["filename"], c["field"], c["value"]) for c in json.loads(output)] == [
+    listed = run_json("corrections", "--json", "--home", str(home))
+    assert [(c["filename"], c["field"], c["value"]) for c in listed] == [
         ("saas_subscription.pdf", NOTICE, {"count": 90, "unit": "days"})]
-    code, output = run("renewals", "--within", "3650", "--json", "--home", str(home))
-    assert [r["notice_period"] for r in json.loads(output)] == [{"count": 90, "unit": "days"}]
+    rows = run_json("renewals", "--within", "3650", "--json", "--home", str(home))
+    assert [r["notice_period"] for r in rows] == [{"count": 90, "unit": "days"}]
 
     code, output = run("undo-correction", "saas_subscription.pdf", NOTICE, "--home", str(home))
     assert code == 0 and "the extracted value is used again" in output
@@ -112,11 +117,9 @@ def test_bad_input_is_named_and_nothing_is_stored(home: Path) -> None:
 
 
 def test_by_overrides_the_configured_user(home: Path) -> None:
-    code, output = run("correct", "saas_subscription.pdf", "parties.2.role", "Customer",
-                       "--by", "erin", "--json", "--home", str(home))
-    assert code == 0, output
-    correction = json.loads(output)
+    correction = run_json("correct", "saas_subscription.pdf", "parties.2.role", "Customer",
+                          "--by", "erin", "--json", "--home", str(home))
     assert (correction["field"], correction["value"], correction["extracted"],
             correction["by"]) == ("parties.2.role", "Customer", "Subscriber", "erin")
     code, output = run("show", "saas_subscription.pdf", "--home", str(home))
-    assert "(corrected)" in output and "Corrections" in output and "erin" in output
+    assert code == 0 and "(corrected)" in output and "Corrections" in output and "erin" in output
