@@ -9,16 +9,14 @@ calendar always agree, rolling renewals included.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from alerts.models import TrackedDeadline, Untracked, Watchlist
 from portfolio import Portfolio
-from portfolio.models import DeadlineKind, DeadlineRow, TermState
-from portfolio.renewals import deadline_row, term_status
+from portfolio.models import DeadlineRow, NoDateContract, TermState
+from portfolio.renewals import NO_DATE_STATES, deadline_row, term_inputs, term_status
+from portfolio.renewals import renews_until as term_renews_until
 from schemas.record import ContractRecord
-
-NO_DATE_STATES = frozenset({TermState.evergreen, TermState.perpetual, TermState.undated})
-"""States listed as "no date to alert on" (expired contracts are history, not listed)."""
 
 
 def current_records(portfolio: Portfolio) -> Iterator[ContractRecord]:
@@ -32,10 +30,7 @@ def renews_until(record: ContractRecord, row: DeadlineRow) -> date | None:
     Computed the same way as every rolling renewal (as of the day after the date), so it
     is exact to the day even where month ends clamp.
     """
-    if row.kind is DeadlineKind.expiration or row.renewal_term is None:
-        return None
-    after = term_status(record, row.due_date + timedelta(days=1))
-    return after.current_term_end if after.state is TermState.renewing else None
+    return term_renews_until(term_inputs(record), row)
 
 
 def track(
@@ -61,14 +56,20 @@ def untracked(record: ContractRecord, today: date) -> Untracked | None:
     status = term_status(record, today)
     if status.state not in NO_DATE_STATES:
         return None
-    note = status.note
-    if status.state is TermState.evergreen:
-        notice = f" on {status.notice_period}' notice" if status.notice_period else ""
+    return _untracked(NoDateContract(record_id=record.id, title=record.title,
+                                     filename=record.filename, state=status.state,
+                                     note=status.note, notice_period=status.notice_period))
+
+
+def _untracked(contract: NoDateContract) -> Untracked:
+    note = contract.note
+    if contract.state is TermState.evergreen:
+        notice = f" on {contract.notice_period}' notice" if contract.notice_period else ""
         note = note or f"runs until terminated{notice}: no renewal deadline"
-    elif status.state is TermState.perpetual:
+    elif contract.state is TermState.perpetual:
         note = note or "no end date, nothing to renew"
-    return Untracked(record_id=record.id, title=record.title, filename=record.filename,
-                     state=status.state, note=note)
+    return Untracked(record_id=contract.record_id, title=contract.title,
+                     filename=contract.filename, state=contract.state, note=note)
 
 
 def watchlist(
@@ -91,6 +92,43 @@ def watchlist(
     return result
 
 
+def due_watchlist(
+    portfolio: Portfolio,
+    today: date,
+    default_lead_days: Sequence[int],
+    own_roles: frozenset[str] = frozenset(),
+    *,
+    with_untracked: bool = True,
+) -> Watchlist:
+    """The part of `watchlist` that `plan_alerts` can act on today, read from the index.
+
+    The policy only ever sends about a date within the longest lead time (a reminder) or
+    about a contract the ledger already holds an alert for (a "deadline passed" message),
+    so only those contracts are tracked: `plan_alerts` gives the same alerts as over the
+    full watchlist, and the untracked list is the same (left empty without
+    `with_untracked`: listing every undated contract costs more than planning). The store
+    answers from its deadline index (`Portfolio.deadline_details`) instead of reading
+    every record.
+    """
+    overrides = portfolio.lead_days_overrides()
+    every_lead = [*default_lead_days, *(d for days in overrides.values() for d in days)]
+    warned = portfolio.ledger_records(before=today)
+    result = Watchlist()
+    for detail in portfolio.deadline_details(today, max(every_lead, default=0), own_roles, warned):
+        record_id = detail.row.record_id
+        result.tracked.append(TrackedDeadline(
+            row=detail.row,
+            source=detail.source,
+            lead_days=list(overrides.get(record_id, default_lead_days)),
+            renewals_elapsed=detail.renewals_elapsed,
+            renews_until=detail.renews_until,
+            ledger=portfolio.alerts_for(record_id),
+        ))
+    if with_untracked:
+        result.untracked = [_untracked(c) for c in portfolio.no_date_contracts(today)]
+    return result
+
+
 def tracked_rows(
     portfolio: Portfolio, rows: Iterable[DeadlineRow], default_lead_days: Sequence[int]
 ) -> list[TrackedDeadline]:
@@ -107,5 +145,5 @@ def tracked_rows(
 
 def no_date_contracts(portfolio: Portfolio, today: date) -> list[Untracked]:
     """Evergreen, perpetual and undated contracts, listed as such (title order)."""
-    found = [entry for record in current_records(portfolio) if (entry := untracked(record, today))]
+    found = [_untracked(contract) for contract in portfolio.no_date_contracts(today)]
     return sorted(found, key=lambda u: ((u.title or u.filename).casefold(), u.record_id))

@@ -25,7 +25,7 @@ from alerts.delivery import Channel, open_channels, send
 from alerts.message import compose, who
 from alerts.models import Alert, AlertKind, Message
 from alerts.policy import parse_lead_days
-from alerts.watchlist import watchlist
+from alerts.watchlist import due_watchlist
 from contracts.settings import load_settings
 from portfolio import open_portfolio
 
@@ -37,9 +37,13 @@ PREVIEW_CHANNEL = "preview"
 def read_watchlist(
     store: str, today: date, lead_days: list[int], own_roles: list[str]
 ) -> Watchlist:
-    """Every dated contract with its ledger (retried: a locked database is transient)."""
+    """The contracts due an alert today, with their ledgers, and those with no date.
+
+    Retried: a locked database is transient.
+    """
     with open_portfolio(store) as portfolio:
-        return watchlist(portfolio, today, lead_days, frozenset(r.lower() for r in own_roles))
+        roles = frozenset(r.lower() for r in own_roles)
+        return due_watchlist(portfolio, today, lead_days, roles)
 
 
 @task(name="deliver-alert", retries=3, retry_delay_seconds=10, cache_policy=NO_CACHE)

@@ -9,7 +9,7 @@ from `portfolio.open_portfolio(url)` and never import a backend directly.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from types import TracebackType
 from typing import Self
@@ -22,13 +22,20 @@ from portfolio.models import (
     AddOutcome,
     AlertEntry,
     ClauseQuery,
+    DeadlineDetail,
     DeadlineRow,
     Facets,
     Highlight,
+    NoDateContract,
     SearchResult,
     TermStatus,
 )
-from portfolio.renewals import term_status, upcoming_deadlines
+from portfolio.renewals import (
+    deadline_details,
+    no_date_contracts,
+    term_status,
+    upcoming_deadlines,
+)
 from schemas.corrections import new_correction
 from schemas.record import ContractRecord, Correction
 
@@ -140,6 +147,44 @@ class Portfolio(ABC):
         """
         current = (r for r in self.records() if r.superseded_by is None)
         return upcoming_deadlines(current, today, within_days, own_roles)
+
+    def deadline_details(
+        self,
+        today: date,
+        within_days: int,
+        own_roles: frozenset[str] = frozenset(),
+        also: Collection[str] = frozenset(),
+    ) -> list[DeadlineDetail]:
+        """The `upcoming_deadlines` rows with what a reminder says besides the date.
+
+        Plus the next date (today or later, however far off) of each current record named
+        in `also`: the alert policy owes "deadline passed" news about contracts it warned,
+        whatever their next date. Sorted by due date, then record id.
+        Backends may override this to pre-filter in the store; the result must not change.
+        """
+        return deadline_details(self.records(), today, within_days, own_roles, also)
+
+    def no_date_contracts(self, today: date) -> list[NoDateContract]:
+        """Current contracts whose term has no date to act on as of `today`, in id order.
+
+        Evergreen, perpetual and undated terms (including one that cannot be rolled up to
+        `today`). Backends may override this; the result must not change.
+        """
+        return no_date_contracts(self.records(), today)
+
+    def ledger_records(self, before: date) -> set[str]:
+        """Ids of the records the alert ledger holds an entry about a date before `before`.
+
+        Ledger entries outlive their records, so the ids of records removed since may be
+        among them. Backends may override this with one query; for the stored records the
+        result must not change.
+        """
+        return {
+            entry.record_id
+            for record in self.records()
+            for entry in self.alerts_for(record.id)
+            if entry.deadline < before
+        }
 
     # --- corrections ---------------------------------------------------------------------
 

@@ -156,6 +156,31 @@ class DeadlineRow(_Model):
     note: str | None = None
 
 
+class DeadlineDetail(_Model):
+    """A deadline row with what a reminder or a calendar event says besides the date."""
+
+    row: DeadlineRow
+    source: str = Field(description="where the PDF lives (the record's `source`)")
+    renewals_elapsed: int = Field(default=0, description="terms rolled since the first one")
+    renews_until: date | None = Field(
+        default=None, description="end of the renewal term that follows, if nobody acts"
+    )
+
+
+class NoDateContract(_Model):
+    """A current contract whose term has no date to act on (evergreen, perpetual, undated).
+
+    `state`, `note` and `notice_period` are its `TermStatus`'s on the day asked.
+    """
+
+    record_id: str
+    title: str | None
+    filename: str
+    state: TermState
+    note: str | None = None
+    notice_period: Duration | None = None
+
+
 class AlertEntry(_Model):
     """One alert that was sent (the once-only ledger)."""
 

@@ -14,11 +14,19 @@ The term end the arithmetic starts from, in order of preference:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from portfolio.models import DeadlineKind, DeadlineRow, TermState, TermStatus
-from schemas.record import ContractRecord, Evidence
+from portfolio.models import (
+    DeadlineDetail,
+    DeadlineKind,
+    DeadlineRow,
+    NoDateContract,
+    TermState,
+    TermStatus,
+)
+from schemas.record import ContractRecord, Duration, Evidence
 from schemas.terms import roll_forward, term_end
 
 
@@ -32,6 +40,40 @@ def initial_term_end(record: ContractRecord) -> date | None:
     return record.renewal.current_term_end
 
 
+@dataclass(frozen=True)
+class TermInputs:
+    """Everything `term_status` reads from a record, and nothing else.
+
+    A store can keep these few values beside a record and recompute its term position for
+    any day without reading the record back (`portfolio.sqlite_deadlines`).
+    """
+
+    record_id: str
+    initial_term_end: date | None
+    perpetual: bool
+    evergreen: bool
+    auto_renews: bool
+    renewal_term: Duration | None
+    notice_period: Duration | None
+
+
+def term_inputs(record: ContractRecord) -> TermInputs:
+    """The record's term inputs (`initial_term_end` with its fallbacks applied).
+
+    An evergreen contract's term end is never used, so it is not computed.
+    """
+    renewal = record.renewal
+    return TermInputs(
+        record_id=record.id,
+        initial_term_end=None if renewal.evergreen else initial_term_end(record),
+        perpetual=record.perpetual,
+        evergreen=renewal.evergreen,
+        auto_renews=renewal.auto_renews,
+        renewal_term=renewal.renewal_term,
+        notice_period=renewal.notice_period,
+    )
+
+
 def term_status(record: ContractRecord, today: date) -> TermStatus:
     """The term in force, and the next date to act on, as of `today`.
 
@@ -41,25 +83,34 @@ def term_status(record: ContractRecord, today: date) -> TermStatus:
     * a contract that does not renew ends on its term end (`ending`, or `expired` once
       that day has passed).
     """
-    renewal = record.renewal
-    notice = renewal.notice_period
-    if renewal.evergreen:
+    return status_from_inputs(term_inputs(record), today)
+
+
+def status_from_inputs(inputs: TermInputs, today: date, past_terms: int = 0) -> TermStatus:
+    """`term_status` of a record with these inputs (see `term_status`).
+
+    `past_terms`: renewal terms known to have act-by dates before `today` (the
+    `renewals_elapsed` of a status computed for an earlier day); rolling starts there.
+    """
+    notice = inputs.notice_period
+    if inputs.evergreen:
         return TermStatus(
-            record_id=record.id, as_of=today, state=TermState.evergreen, notice_period=notice
+            record_id=inputs.record_id, as_of=today, state=TermState.evergreen,
+            notice_period=notice,
         )
-    end = initial_term_end(record)
-    if record.perpetual:
-        return TermStatus(record_id=record.id, as_of=today, state=TermState.perpetual)
+    end = inputs.initial_term_end
+    if inputs.perpetual:
+        return TermStatus(record_id=inputs.record_id, as_of=today, state=TermState.perpetual)
     if end is None:
         return TermStatus(
-            record_id=record.id,
+            record_id=inputs.record_id,
             as_of=today,
             state=TermState.undated,
             note="no expiration date, and no start date with an initial term",
         )
-    if not renewal.auto_renews:
+    if not inputs.auto_renews:
         return TermStatus(
-            record_id=record.id,
+            record_id=inputs.record_id,
             as_of=today,
             state=TermState.ending if end >= today else TermState.expired,
             kind=DeadlineKind.expiration,
@@ -67,16 +118,24 @@ def term_status(record: ContractRecord, today: date) -> TermStatus:
             days_left=(end - today).days,
             current_term_end=end,
         )
-    renewal_term = renewal.renewal_term
+    return _renewing_status(inputs, end, today, past_terms)
+
+
+def _renewing_status(
+    inputs: TermInputs, end: date, today: date, past_terms: int = 0
+) -> TermStatus:
+    """The position of an auto-renewing contract whose first term ends on `end`."""
+    notice = inputs.notice_period
+    renewal_term = inputs.renewal_term
     note = None
     if renewal_term is None or renewal_term.count == 0:
         renewal_term = None
         note = "auto-renews, but the renewal term is not stated: only the first term is known"
-    position = roll_forward(end, renewal_term, notice, today)
+    position = roll_forward(end, renewal_term, notice, today, past_terms)
     due = position.notice_deadline or position.current_term_end
     if due < today:  # could not roll (unknown renewal term) past a date already gone
         return TermStatus(
-            record_id=record.id,
+            record_id=inputs.record_id,
             as_of=today,
             state=TermState.undated,
             current_term_end=position.current_term_end,
@@ -85,7 +144,7 @@ def term_status(record: ContractRecord, today: date) -> TermStatus:
             f"{end.isoformat()} to follow: check the current term by hand",
         )
     return TermStatus(
-        record_id=record.id,
+        record_id=inputs.record_id,
         as_of=today,
         state=TermState.renewing,
         kind=DeadlineKind.notice_deadline if notice is not None else DeadlineKind.renewal,
@@ -99,7 +158,25 @@ def term_status(record: ContractRecord, today: date) -> TermStatus:
     )
 
 
-def _evidence_for(record: ContractRecord, kind: DeadlineKind) -> Evidence | None:
+def renews_until(
+    inputs: TermInputs, due: DeadlineRow | TermStatus, past_terms: int = 0
+) -> date | None:
+    """End of the term the contract runs into if nobody acts by `due.due_date`.
+
+    Computed the same way as every rolling renewal (as of the day after the date), so it
+    is exact to the day even where month ends clamp. None for an expiration, or when the
+    renewal term is not known. `past_terms` as for `status_from_inputs` (the renewals
+    elapsed by `due.due_date` are past the day after it).
+    """
+    if due.kind in (None, DeadlineKind.expiration) or due.renewal_term is None:
+        return None
+    if due.due_date is None:
+        return None
+    after = status_from_inputs(inputs, due.due_date + timedelta(days=1), past_terms)
+    return after.current_term_end if after.state is TermState.renewing else None
+
+
+def deadline_evidence(record: ContractRecord, kind: DeadlineKind) -> Evidence | None:
     """The quote an admin checks the date against: the notice clause, or the term/expiry."""
     if kind is DeadlineKind.expiration:
         return record.evidence.expiration_date or record.evidence.initial_term
@@ -130,7 +207,7 @@ def deadline_row(
         current_term_end=status.current_term_end,
         renewal_term=status.renewal_term,
         notice_period=status.notice_period,
-        evidence=_evidence_for(record, status.kind),
+        evidence=deadline_evidence(record, status.kind),
         note=status.note,
     )
 
@@ -153,3 +230,55 @@ def upcoming_deadlines(
     ]
     rows.sort(key=lambda r: (r.due_date, (r.title or r.filename).casefold(), r.record_id))
     return rows
+
+
+def deadline_details(
+    records: Iterable[ContractRecord],
+    today: date,
+    within_days: int,
+    own_roles: frozenset[str] = frozenset(),
+    also: Collection[str] = frozenset(),
+) -> list[DeadlineDetail]:
+    """Rows due in [today, today + within_days], and the next date (today or later) of the
+    current records named in `also`, with what a reminder says besides the date.
+
+    Superseded records are skipped. Sorted by due date, then record id.
+    """
+    if within_days < 0:
+        raise ValueError(f"within_days must be 0 or more, not {within_days}")
+    last = today + timedelta(days=within_days)
+    found = []
+    for record in records:
+        row = None if record.superseded_by else deadline_row(record, today, own_roles)
+        if row is None or row.due_date < today:
+            continue
+        if row.due_date <= last or record.id in also:
+            found.append(DeadlineDetail(
+                row=row,
+                source=record.source,
+                renewals_elapsed=term_status(record, row.due_date).renewals_elapsed,
+                renews_until=renews_until(term_inputs(record), row),
+            ))
+    found.sort(key=lambda d: (d.row.due_date, d.row.record_id))
+    return found
+
+
+NO_DATE_STATES = frozenset({TermState.evergreen, TermState.perpetual, TermState.undated})
+"""Term states with no date to act on (expired contracts are history, not listed as such)."""
+
+
+def no_date_contracts(records: Iterable[ContractRecord], today: date) -> list[NoDateContract]:
+    """The current records whose term has no date to act on as of `today`, in the given order.
+
+    Evergreen, perpetual and undated terms, including one that cannot be rolled up to
+    `today` (its renewal term is unknown, or it renews too often to follow).
+    """
+    found = []
+    for record in records:
+        status = term_status(record, today)
+        if record.superseded_by is None and status.state in NO_DATE_STATES:
+            found.append(NoDateContract(
+                record_id=record.id, title=record.title, filename=record.filename,
+                state=status.state, note=status.note, notice_period=status.notice_period,
+            ))
+    return found

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -29,18 +29,27 @@ from portfolio.models import (
     AddOutcome,
     AlertEntry,
     ClauseQuery,
+    DeadlineDetail,
     DeadlineRow,
     Highlight,
+    NoDateContract,
     SearchResult,
 )
 from portfolio.query import fold
-from portfolio.renewals import upcoming_deadlines
 from portfolio.sqlite_corrections import (
     delete_correction,
     save_corrections,
     stored_corrections,
     with_corrections,
 )
+from portfolio.sqlite_deadline_queries import (
+    detail_rows,
+    no_date_contracts,
+    try_roll,
+    upcoming_rows,
+)
+from portfolio.sqlite_deadline_rules import rebuild_if_rules_changed
+from portfolio.sqlite_deadlines import write_deadline
 from portfolio.sqlite_schema import migrate
 from portfolio.sqlite_search import SupersededRecords, run_search
 from portfolio.sqlite_versions import (
@@ -55,6 +64,14 @@ from schemas.record import ContractRecord, Correction, Party
 
 BATCH = 500
 """Rows per batch when iterating records or looking up many ids (bounded memory/params)."""
+
+MMAP_BYTES = 1 << 30
+"""Read the file through a memory map, up to 1 GiB: a query that touches thousands of rows
+(deadlines in a window, a broad clause search) reads pages without a system call each.
+The pages are the OS page cache's, shared between processes, not this process's memory."""
+
+CACHE_KIB = 64 * 1024
+"""SQLite's page cache per connection (grown as used), for what the memory map misses."""
 
 _HEX = frozenset("0123456789abcdef")
 MIN_ID_PREFIX = 6
@@ -99,13 +116,17 @@ class SqlitePortfolio(Portfolio):
             str(path), timeout=timeout, isolation_level=None, check_same_thread=False
         )
         try:
-            self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            self._busy_ms = int(timeout * 1000)
+            self._conn.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
             self._conn.execute("PRAGMA foreign_keys = ON")
             if not in_memory:
                 self._conn.execute("PRAGMA journal_mode = WAL")
                 self._conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL
+                self._conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+            self._conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             self.migrations_applied: list[int] = migrate(self._conn)
             """Migrations this instance applied on opening (empty when the file was current)."""
+            rebuild_if_rules_changed(self._conn)
         except BaseException:
             self._conn.close()
             raise
@@ -234,11 +255,35 @@ class SqlitePortfolio(Portfolio):
         with self._read() as conn:
             return run_search(conn, query, highlight or Highlight(), self._superseded)
 
+    # deadlines come from the `deadlines` table (`portfolio.sqlite_deadlines`), not records
+
     def upcoming_deadlines(
         self, today: date, within_days: int, own_roles: frozenset[str] = frozenset()
     ) -> list[DeadlineRow]:
-        dated = self._iter_records("perpetual = 0 AND evergreen = 0 AND superseded_by IS NULL")
-        return upcoming_deadlines(dated, today, within_days, own_roles)
+        self._roll_deadlines(today)
+        with self._read() as conn:
+            return upcoming_rows(conn, today, within_days, own_roles)
+
+    def deadline_details(
+        self,
+        today: date,
+        within_days: int,
+        own_roles: frozenset[str] = frozenset(),
+        also: Collection[str] = frozenset(),
+    ) -> list[DeadlineDetail]:
+        self._roll_deadlines(today)
+        with self._read() as conn:
+            return detail_rows(conn, today, within_days, own_roles, also)
+
+    def no_date_contracts(self, today: date) -> list[NoDateContract]:
+        self._roll_deadlines(today)
+        with self._read() as conn:
+            return no_date_contracts(conn, today)
+
+    def _roll_deadlines(self, today: date) -> None:
+        """Store the positions that no longer hold on `today`, if no other writer is busy."""
+        with self._lock:
+            try_roll(self._conn, today, self._busy_ms)
 
     # --- corrections ---------------------------------------------------------------------
 
@@ -290,6 +335,13 @@ class SqlitePortfolio(Portfolio):
                 (key, record_id, deadline.isoformat(), lead_days, channel, sent_at.isoformat()),
             )
             return cursor.rowcount > 0
+
+    def ledger_records(self, before: date) -> set[str]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT DISTINCT record_id FROM alerts WHERE deadline < ?", (before.isoformat(),)
+            )
+            return {row[0] for row in rows}
 
     def alerts_for(self, record_id: str) -> list[AlertEntry]:
         with self._lock:
@@ -376,6 +428,7 @@ def _store(
     write_version_columns(conn, record)
     if previous is not None:
         supersede(conn, previous, record.id, now)
+    write_deadline(conn, record)
     if record.corrections:  # the extracted values they replaced, as of this extraction
         save_corrections(conn, record.id, record.corrections)
     _insert_parties(conn, record)
@@ -425,6 +478,7 @@ def _rewrite(conn: sqlite3.Connection, record: ContractRecord) -> None:
     _update_row(conn, record, record.model_dump_json(), now)
     conn.execute("DELETE FROM parties WHERE record_id = ?", (record.id,))
     _insert_parties(conn, record)
+    write_deadline(conn, record)  # a corrected date or term moves the deadline at once
 
 
 def _same_record(stored_json: str, new_json: str, record: ContractRecord) -> bool:

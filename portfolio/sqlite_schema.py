@@ -19,9 +19,15 @@ step by triggers, so replacing or removing clauses can never leave index entries
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from portfolio.errors import SchemaTooNew
+from portfolio.sqlite_deadline_rules import backfill_and_stamp
+
+Step = str | Callable[[sqlite3.Connection], None]
+"""A migration step: one SQL statement, or a function that fills new tables from old ones
+(run in the same transaction)."""
 
 _V1: tuple[str, ...] = (
     """CREATE TABLE records (
@@ -149,7 +155,50 @@ one per record and field; `value` and `extracted` are JSON. Kept apart from `rec
 replacing a record (an UPDATE) keeps its corrections and re-applies them; removing it
 removes them, like its lead times."""
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
+_V6: tuple[Step, ...] = (
+    """CREATE TABLE IF NOT EXISTS deadlines (
+        record_id TEXT PRIMARY KEY REFERENCES records (id) ON DELETE CASCADE,
+        title TEXT,
+        filename TEXT NOT NULL,
+        source TEXT NOT NULL,
+        parties TEXT NOT NULL,
+        evidence TEXT,
+        initial_term_end TEXT,
+        perpetual INTEGER NOT NULL,
+        evergreen INTEGER NOT NULL,
+        auto_renews INTEGER NOT NULL,
+        renewal_term TEXT,
+        notice_period TEXT,
+        state TEXT NOT NULL,
+        kind TEXT,
+        due_date TEXT,
+        current_term_end TEXT,
+        renewals_elapsed INTEGER NOT NULL,
+        note TEXT,
+        status_renewal_term TEXT,
+        status_notice_period TEXT,
+        renews_until TEXT,
+        valid_from TEXT,
+        valid_until TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS deadlines_due ON deadlines (due_date)",
+    "CREATE INDEX IF NOT EXISTS deadlines_valid_until ON deadlines (valid_until)",
+    "CREATE INDEX IF NOT EXISTS deadlines_valid_from ON deadlines (valid_from)",
+    "CREATE INDEX IF NOT EXISTS deadlines_state ON deadlines (state)",
+    """CREATE TABLE IF NOT EXISTS deadline_rules (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        fingerprint TEXT NOT NULL
+    )""",
+    backfill_and_stamp,
+)
+"""Version 6: each current record's term inputs, display fields and term position with the
+days it holds for (`portfolio.sqlite_deadlines`), so upcoming deadlines are an index range
+scan instead of reading every record. Existing databases are backfilled from their records
+(as stored, corrections applied) when they are first opened by this version; the rows are
+stamped with the code that computed them (`deadline_rules`) and rebuilt whenever a program
+computing them differently opens the file (`portfolio.sqlite_deadline_rules`)."""
+
+MIGRATIONS: tuple[tuple[Step, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 """Migration N is `MIGRATIONS[N - 1]`. Append, never edit a released one."""
 
 LATEST_VERSION = len(MIGRATIONS)
@@ -182,8 +231,11 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
             )
         applied: list[int] = []
         for version in range(current + 1, LATEST_VERSION + 1):
-            for statement in MIGRATIONS[version - 1]:
-                conn.execute(statement)
+            for step in MIGRATIONS[version - 1]:
+                if isinstance(step, str):
+                    conn.execute(step)
+                else:
+                    step(conn)
             conn.execute(
                 "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
                 (version, datetime.now(UTC).isoformat(timespec="seconds")),

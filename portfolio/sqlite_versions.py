@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from portfolio.sqlite_deadlines import drop_deadline
 from schemas.record import ContractRecord
 
 
@@ -75,6 +76,7 @@ def supersede(conn: sqlite3.Connection, previous: ContractRecord, newer_id: str,
         "UPDATE records SET superseded_by = ?, record_json = ?, updated_at = ? WHERE id = ?",
         (newer_id, superseded.model_dump_json(), now, previous.id),
     )
+    drop_deadline(conn, previous.id)  # the new version carries the dates
     if _has_table(conn, "alert_lead_days"):
         conn.execute(
             "INSERT INTO alert_lead_days (record_id, lead_days, updated_at)"

@@ -91,6 +91,14 @@ class Ledger:
         entries.sort(key=lambda e: (e.sent_at.isoformat(), e.key))  # as the embedded store
         return entries
 
+    def records_before(self, before: date) -> set[str]:
+        """Ids of the records with an alert about a date before `before`."""
+        hits = self.reader.scan(
+            "alerts", {"range": {"deadline": {"lt": before.isoformat()}}}, [{"key": "asc"}],
+            source=["record_id"],
+        )
+        return {hit["_source"]["record_id"] for hit in hits}
+
     def set_lead_days(self, record_id: str, lead_days: Sequence[int] | None) -> None:
         if not self.reader.existing_ids([record_id]):
             raise UnknownRecord(f"no contract with id {record_id} in the portfolio")

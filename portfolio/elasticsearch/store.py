@@ -12,7 +12,7 @@ threads; it holds a connection pool, so close it (or use `with`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -36,13 +36,14 @@ from portfolio.models import (
     AddOutcome,
     AlertEntry,
     ClauseQuery,
+    DeadlineDetail,
     DeadlineRow,
     FacetCount,
     Facets,
     Highlight,
     SearchResult,
 )
-from portfolio.renewals import upcoming_deadlines
+from portfolio.renewals import deadline_details, upcoming_deadlines
 from schemas.record import ContractRecord, Correction
 
 _HEX = frozenset("0123456789abcdef")
@@ -175,6 +176,22 @@ class ElasticsearchPortfolio(Portfolio):
         candidates = self._records_where(query, [{"record_id": "asc"}])
         return upcoming_deadlines(candidates, today, within_days, own_roles)
 
+    def deadline_details(
+        self,
+        today: date,
+        within_days: int,
+        own_roles: frozenset[str] = frozenset(),
+        also: Collection[str] = frozenset(),
+    ) -> list[DeadlineDetail]:
+        if within_days < 0:
+            raise ValueError(f"within_days must be 0 or more, not {within_days}")
+        query = agg.deadline_candidates(today, today + timedelta(days=within_days))
+        candidates = self._records_where(query, [{"record_id": "asc"}])
+        missing = sorted(set(also) - {r.id for r in candidates})
+        candidates += [record_from_source(source)
+                       for source in self.reader.sources_by_id(missing).values()]
+        return deadline_details(candidates, today, within_days, own_roles, also)
+
     # --- corrections -----------------------------------------------------------------
 
     def store_correction(self, record_id: str, correction: Correction) -> ContractRecord:
@@ -196,6 +213,9 @@ class ElasticsearchPortfolio(Portfolio):
 
     def alerts_for(self, record_id: str) -> list[AlertEntry]:
         return self.ledger.entries_for(record_id)
+
+    def ledger_records(self, before: date) -> set[str]:
+        return self.ledger.records_before(before)
 
     def set_lead_days(self, record_id: str, lead_days: Sequence[int] | None) -> None:
         self.ledger.set_lead_days(record_id, lead_days)

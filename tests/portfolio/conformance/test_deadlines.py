@@ -8,13 +8,13 @@ Dates worked by hand (see tests/portfolio/test_renewal_deadlines.py):
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from portfolio.base import Portfolio
 from portfolio.models import DeadlineKind
-from portfolio.renewals import upcoming_deadlines
+from portfolio.renewals import deadline_details, no_date_contracts, upcoming_deadlines
 from schemas.record import ContractRecord, Duration, DurationUnit, Renewal
 
 YEAR = Duration(count=1, unit=DurationUnit.years)
@@ -138,3 +138,30 @@ def test_rows_are_the_term_arithmetic_over_every_record(
 def test_negative_window_is_refused(loaded: Portfolio) -> None:
     with pytest.raises(ValueError, match="within_days"):
         loaded.upcoming_deadlines(date(2025, 6, 1), -1)
+
+
+@pytest.mark.parametrize("today", [date(2024, 1, 1), date(2025, 12, 1), date(2031, 1, 10)])
+def test_details_and_no_date_contracts_are_the_term_arithmetic(
+    loaded: Portfolio, make_record: Callable[..., ContractRecord], today: date
+) -> None:
+    """What the alert flow reads: the window's rows with their details, plus the next date
+    of the contracts it already warned, and the contracts with no date."""
+    loaded.add_many(_awkward(make_record))
+    current = [r for r in loaded.records() if r.superseded_by is None]
+    warned = {r.id for r in current[::2]} | {"f" * 64}
+    roles = frozenset({"customer"})
+    expected = deadline_details(current, today, 31, roles, warned)
+    assert loaded.deadline_details(today, 31, roles, warned) == expected
+    assert loaded.no_date_contracts(today) == no_date_contracts(current, today)
+
+
+def test_ledger_records_are_the_ones_alerted_before_a_day(loaded: Portfolio) -> None:
+    ids = [r.id for r in loaded.records()]
+    sent = datetime(2025, 1, 1, tzinfo=UTC)
+    loaded.record_alert("k1", ids[0], date(2025, 3, 1), 30, "mailto:1", sent)
+    loaded.record_alert("k2", ids[1], date(2025, 6, 1), 30, "mailto:1", sent)
+    loaded.record_alert("k3", "e" * 64, date(2025, 1, 1), 30, "mailto:1", sent)  # removed since
+    stored = set(ids)
+    assert loaded.ledger_records(before=date(2025, 3, 1)) & stored == set()
+    assert loaded.ledger_records(before=date(2025, 3, 2)) & stored == {ids[0]}
+    assert loaded.ledger_records(before=date(2025, 6, 2)) & stored == {ids[0], ids[1]}

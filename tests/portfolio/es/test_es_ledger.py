@@ -68,6 +68,21 @@ def test_alerts_for_reads_the_ledger_in_order(
     assert request["sort"] == [{"sent_at": "asc"}, {"key": "asc"}]
 
 
+def test_ledger_records_are_read_by_one_range_search(
+    opened: ElasticsearchPortfolio, fake: RecordingEsApi
+) -> None:
+    """The alert flow asks which contracts it warned before today: one query, not one per
+    contract."""
+    other = "b" * 64
+    serve_search(fake, "alerts", answers.search([
+        answers.hit("contracts-alerts", key, {"record_id": rid}, None, sort=[key])
+        for key, rid in [("k1", RID), ("k2", other), ("k3", RID)]]))
+    assert opened.ledger_records(before=date(2026, 11, 22)) == {RID, other}
+    request = fake.sent("POST", "/contracts-alerts/_search")[0].json()
+    assert request["query"] == {"range": {"deadline": {"lt": "2026-11-22"}}}
+    assert request["_source"] == {"includes": ["record_id"]}
+
+
 def test_lead_days(opened: ElasticsearchPortfolio, fake: RecordingEsApi) -> None:
     serve_mget(fake, {RID: {}})
     fake.route("PUT", f"/contracts-lead-days/_doc/{RID}", answers.created("contracts-lead-days",
