@@ -35,8 +35,10 @@ def load_record(portfolio: Portfolio, record_id: str) -> ContractRecord:
 
 
 @router.get("/")
-def home() -> RedirectResponse:
-    return RedirectResponse("/search", status_code=302)
+def home(request: Request) -> RedirectResponse:
+    """The search page; a shared link such as `/?q=...` keeps its query."""
+    query = request.url.query
+    return RedirectResponse("/search" + (f"?{query}" if query else ""), status_code=302)
 
 
 @router.get("/search", response_class=HTMLResponse)

@@ -91,3 +91,10 @@ def test_search_snippets_escape_script_from_a_clause(
     assert "<script>alert" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
     assert "default-src 'self'" in page.headers["content-security-policy"]
+
+
+def test_home_keeps_a_shared_query_on_its_way_to_the_search_page(client: TestClient) -> None:
+    response = client.get("/?q=%22service+credit%22&type=penalty", follow_redirects=False)
+    assert response.status_code == 302
+    assert response.headers["location"] == "/search?q=%22service+credit%22&type=penalty"
+    assert client.get("/", follow_redirects=False).headers["location"] == "/search"
