@@ -223,8 +223,12 @@ class ContractText:
 
     def in_running_line(self, offset: int) -> bool:
         """Whether `offset` falls on a running header/footer or page-number line."""
-        starts = [start for start, _ in self.lines]
-        return bisect_right(starts, offset) - 1 in self.running_lines
+        return bisect_right(self._line_starts, offset) - 1 in self.running_lines
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        """Where each line starts (asked for every date of the contract: built once)."""
+        return [start for start, _ in self.lines]
 
     def page_text(self, number: int) -> str:
         span = self.pages[number - 1]

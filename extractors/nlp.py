@@ -17,14 +17,19 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import numpy as np
 import spacy
 import srsly
+from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
+from thinc.types import Ints2d
+
+import extractors.entity_windows  # noqa: F401  (registers the windowed_span_ruler factory)
 
 PATTERNS_DIR = Path(__file__).with_name("patterns")
 ENTITY_LABELS = ("DATE", "DURATION", "PERCENT", "MONEY")
@@ -36,17 +41,41 @@ def line_sentence_starts(doc: Doc) -> Doc:
     """Start a sentence after a blank line or before a numbered heading ("12.3 Term").
 
     The punctuation-based sentencizer would otherwise glue a heading without a full stop
-    onto the clause that follows, or a whole table onto one "sentence".
+    onto the clause that follows, or a whole table onto one "sentence". Only the space
+    tokens holding a line break are visited (found with array operations, not a Python
+    loop over every token).
     """
-    for i, token in enumerate(doc[:-1]):
-        if not token.is_space or "\n" not in token.text:
-            continue
-        nxt = doc[i + 1]
-        numbered = nxt.like_num and i + 2 < len(doc) and doc[i + 2].text in {".", ")"}
-        after_stop = i > 0 and nxt.text.istitle() and doc[i - 1].text in {".", ":", ";"}
-        if token.text.count("\n") >= 2 or numbered or after_stop:
-            doc[i + 1].is_sent_start = True
+    starts = [
+        i + 1 for i in _line_break_tokens(doc)
+        if doc[i].text.count("\n") >= 2 or _numbered(doc, i + 1) or _after_stop(doc, i + 1)
+    ]
+    if starts:  # one array write: each `token.is_sent_start = True` rescans the whole doc
+        sent_starts = np.asarray(doc.to_array([SENT_START]))
+        sent_starts[starts] = 1
+        doc.from_array([SENT_START], cast(Ints2d, sent_starts))
     return doc
+
+
+def _numbered(doc: Doc, i: int) -> bool:
+    """Token i starts a numbered line: "12." or "3)"."""
+    return bool(doc[i].like_num) and i + 1 < len(doc) and doc[i + 1].text in {".", ")"}
+
+
+def _after_stop(doc: Doc, i: int) -> bool:
+    """Token i is a capitalised word after a line break that follows a full stop or colon."""
+    return i > 1 and doc[i].text.istitle() and doc[i - 2].text in {".", ":", ";"}
+
+
+def _line_break_tokens(doc: Doc) -> list[int]:
+    """Indices of the space tokens containing a line break, the last token excepted."""
+    if len(doc) < 2:
+        return []
+    table = doc.to_array([IS_SPACE, ORTH])
+    spaces = table[:, 0] != 0
+    breaks = [orth for orth in np.unique(table[spaces, 1]).tolist()
+              if "\n" in doc.vocab.strings[orth]]
+    found = spaces & np.isin(table[:, 1], np.array(breaks, dtype=np.uint64))
+    return list(np.flatnonzero(found[:-1]).tolist())
 
 
 _ANY_SPACE = {"IS_SPACE": True, "OP": "*"}
@@ -77,7 +106,7 @@ def _build_pipeline() -> Language:
     nlp.add_pipe("line_sentence_starts")
     nlp.add_pipe("sentencizer")
     ruler = nlp.add_pipe(
-        "span_ruler",
+        "windowed_span_ruler",  # spaCy's span_ruler, matching where matches can be
         name="contract_entities",
         config={
             "spans_key": None,
@@ -130,4 +159,31 @@ def unwrap_lines(text: str) -> str:
 
 def parse(text: str) -> Doc:
     """Run the pipeline over a whole contract text (offsets equal those of `text`)."""
-    return contract_pipeline()(unwrap_lines(text))
+    nlp = contract_pipeline()
+    unwrapped = unwrap_lines(text)
+    _warm_tokenizer_cache(nlp.tokenizer, unwrapped)
+    return nlp(unwrapped)
+
+
+_WARMED: dict[int, set[str]] = {}
+"""Per tokenizer: the white-space separated chunks already offered to its cache."""
+MAX_WARMED = 2_000_000
+
+
+def _warm_tokenizer_cache(tokenizer: Tokenizer, text: str) -> None:
+    """Tokenize each chunk of `text` not seen before on its own, so spaCy caches it.
+
+    spaCy's tokenizer caches how it split each chunk, but within one call it stops
+    caching at the first chunk that touches a special case ("Inc.", "e.g.") and never
+    resumes: over a whole contract nearly every chunk was split again with the affix
+    regular expressions (a fifth of extraction time). A chunk tokenized on its own is
+    split exactly as inside the document, and cached unless it is special; the document
+    then reads the cache. The tokens are the same (`tests/extractors/test_nlp.py`).
+    """
+    seen = _WARMED.setdefault(id(tokenizer), set())
+    if len(seen) > MAX_WARMED:  # bound the bookkeeping; spaCy keeps its own cache
+        seen.clear()
+    new = set(text.split()) - seen
+    for chunk in new:
+        tokenizer(chunk)
+    seen |= new

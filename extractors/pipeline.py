@@ -7,7 +7,6 @@ the record needs; each field family lives in its own module (a party name comes 
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from spacy.tokens import Doc
 from extractors.clauses import segment_clauses
 from extractors.dates import find_agreement_dates
 from extractors.document import ContractText
+from extractors.fingerprint import file_sha256
 from extractors.governing_law import find_governing_law
 from extractors.nlp import parse
 from extractors.ocr import OcrOptions
@@ -37,18 +37,6 @@ DAY_FIRST_JURISDICTIONS = frozenset(
      "India", "Singapore", "Hong Kong", "South Africa", "Germany", "France", "Israel"}
 )
 """Numeric dates in contracts under these laws are read day-first (01/03/2024 = 1 March)."""
-
-_CHUNK = 1 << 20
-
-
-def file_sha256(path: str | Path) -> str:
-    """The record id: sha256 of the file bytes (duplicates are found by content, not name)."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
 
 def extract_record(
     path: str | Path,

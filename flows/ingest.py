@@ -21,8 +21,8 @@ from pydantic import BaseModel, Field
 
 from contracts.progress import IngestProgress
 from extractors.batch import ExtractionJob, ExtractionResult, extract_many
+from extractors.fingerprint import file_sha256
 from extractors.ocr import OcrOptions
-from extractors.pipeline import file_sha256
 from portfolio import AddOutcome, open_portfolio
 from schemas import ContractRecord
 

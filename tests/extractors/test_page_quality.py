@@ -2,7 +2,7 @@
 
 import pytest
 
-from extractors.page_quality import TextLayerVerdict, is_garbage, judge_text_layer
+from extractors.page_quality import TextLayerVerdict, count_chars, is_garbage, judge_text_layer
 
 LETTER = (612.0, 792.0)
 PAGE_OF_TEXT = "The Supplier shall provide the Services in accordance with this Agreement. " * 20
@@ -63,3 +63,13 @@ def test_garbage_text_layers(text: str) -> None:
 )
 def test_real_text_is_not_garbage(text: str) -> None:
     assert not is_garbage(text)
+
+
+@pytest.mark.parametrize("text", [
+    "", "Plain ASCII text,\twith\nline breaks\x0b\x0c\x1c and 12 digits.",
+    "Curly “quotes” — dashes, café, naïve, Æsir, ½, ², ٣, \u00a0no-break\u2003em space",
+    "\ud800 a lone surrogate \udfff", "".join(chr(c) for c in range(0, 0x3000, 7)),
+])
+def test_counting_characters_agrees_with_testing_each(text: str) -> None:
+    for test in (str.isspace, str.isalnum, str.isalpha):
+        assert count_chars(text, test) == sum(map(test, text))
