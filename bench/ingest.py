@@ -36,6 +36,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from bench.machine import load_average
+
 REPO = Path(__file__).resolve().parent.parent
 EVAL_PDFS = REPO.parent / "shared" / "eval" / "cuad-dev" / "pdf"
 PHASES = ("pdfium", "pdfplumber", "direct", "flow", "rerun", "big")
@@ -162,7 +164,7 @@ def _spawn(name: str, limit: int, caches: Path) -> dict[str, Any]:
     env = dict(os.environ)
     if name in OCR_CACHES:
         env["CONTRACTS_OCR_CACHE"] = str(caches / OCR_CACHES[name])
-    load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
+    load = load_average().split()[0]
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False,
                           env=env)
     if done.returncode != 0:

@@ -29,6 +29,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from bench.machine import load_average
 from bench.synthetic import portfolio_records
 from portfolio import open_portfolio
 from portfolio.renewals import upcoming_deadlines
@@ -109,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         table.add_column(column, justify="left" if column == "what" else "right")
     # the store first: 100,000 records held in memory for the baselines would make every
     # garbage collection in the timed code walk them
+    load_before = load_average()
     store_medians, first_rows = _store_queries(path, table)
     planned, alert_pass = _alert_passes(path, table)
     baseline, same_rows, full_plan, full_pass = _baselines(path, table, first_rows)
@@ -119,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{full_pass / alert_pass:.1f}x faster than over the full watchlist")
     same_alerts = planned == full_plan
     console.print(f"same rows as the baseline: {same_rows}; same alerts: {same_alerts}")
+    console.print(f"load average before / after: {load_before} / {load_average()}")
     return 0 if same_rows and same_alerts else 1
 
 

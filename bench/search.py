@@ -22,6 +22,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from bench.machine import load_average
 from bench.synthetic import party_names, portfolio_records
 from portfolio import ClauseQuery, open_portfolio
 from schemas import ClauseType
@@ -121,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         build_seconds, size, parties = build(path, args.contracts)
     queries = query_mix(args.queries, parties)
     by_kind: dict[str, list[float]] = {}
+    load_before = load_average()
     with open_portfolio(path) as portfolio:
         for _, query in queries[:20]:  # warm the page cache
             portfolio.search(query)
@@ -143,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     _, f95, _ = percentiles(floor)
     console.print(f"targets: p95 <= 50 ms ({p95:.1f}), p99 <= 150 ms ({p99:.1f}); "
                   f"p95 vs bare FTS5: {p95 / f95:.1f}x")
+    console.print(f"load average before / after the queries: {load_before} / {load_average()}")
     return 0
 
 
