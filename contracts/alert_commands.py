@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from contracts.options import HomeOption, StoreOption
 from contracts.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -27,12 +28,6 @@ if TYPE_CHECKING:
 out = Console()
 err = Console(stderr=True)
 
-HomeOption = Annotated[
-    Path | None, typer.Option("--home", envvar="CONTRACTS_HOME", help="data directory")
-]
-StoreOption = Annotated[
-    str | None, typer.Option("--store", help="portfolio file or URL (default: HOME/portfolio.db)")
-]
 _STATUS_STYLE = {"sent": "green", "failed": "red", "preview": "cyan"}
 
 

@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 
 from contracts import render
+from contracts.options import HomeOption, StoreOption
 from contracts.settings import Settings, load_settings
 from schemas import ClauseType
 
@@ -30,12 +31,6 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
-StoreOption = Annotated[
-    str | None, typer.Option("--store", help="portfolio file or URL (default: HOME/portfolio.db)")
-]
-HomeOption = Annotated[
-    Path | None, typer.Option("--home", envvar="CONTRACTS_HOME", help="data directory")
-]
 TodayOption = Annotated[
     str | None, typer.Option("--today", help="treat this date (YYYY-MM-DD) as today")
 ]

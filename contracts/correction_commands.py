@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from contracts.options import HomeOption, StoreOption
 from contracts.settings import Settings, load_settings
 from portfolio import Portfolio, UnknownRecord, open_portfolio
 from portfolio.errors import UnknownCorrection
@@ -29,12 +30,6 @@ from schemas.record import ContractRecord
 out = Console()
 err = Console(stderr=True)
 
-HomeOption = Annotated[
-    Path | None, typer.Option("--home", envvar="CONTRACTS_HOME", help="data directory")
-]
-StoreOption = Annotated[
-    str | None, typer.Option("--store", help="portfolio file or URL (default: HOME/portfolio.db)")
-]
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON")]
 FIELD_HELP = (
     "title, agreement_date, effective_date, expiration_date, perpetual, initial_term, "

@@ -20,13 +20,10 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
+from contracts.options import HomeOption
 from contracts.settings import Settings, load_settings
 
 out = Console()
-
-HomeOption = Annotated[
-    Path | None, typer.Option("--home", envvar="CONTRACTS_HOME", help="data directory")
-]
 
 
 class Check(BaseModel):

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from contracts.options import HomeOption
 from contracts.settings import load_settings
 from portfolio.errors import PortfolioError
 
@@ -38,9 +39,6 @@ es_app = typer.Typer(
     no_args_is_help=True,
 )
 
-HomeOption = Annotated[
-    Path | None, typer.Option("--home", envvar="CONTRACTS_HOME", help="data directory")
-]
 StoreOption = Annotated[
     str | None, typer.Option("--store", help="cluster URL (default: CONTRACTS_STORE)")
 ]

@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from contracts.options import HomeOption, StoreOption
 from contracts.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -31,12 +32,6 @@ if TYPE_CHECKING:
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-HomeOption = Annotated[
-    Path | None, typer.Option("--home", envvar="CONTRACTS_HOME", help="data directory")
-]
-StoreOption = Annotated[
-    str | None, typer.Option("--store", help="portfolio file or URL (default: HOME/portfolio.db)")
-]
 WorkersOption = Annotated[int, typer.Option(help="extraction processes (0 = one per core)")]
 _MARK = {"added": "[green]✓[/]", "new_version": "[green]↑[/]", "replaced": "[cyan]✓[/]",
          "unchanged": "[dim]=[/]", "duplicate": "[dim]=[/]", "failed": "[red]✗[/]"}

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from contracts.options import HomeOption, StoreOption
 from contracts.settings import load_settings
 
 err = Console(stderr=True)
-
-HomeOption = Annotated[
-    Path | None, typer.Option("--home", envvar="CONTRACTS_HOME", help="data directory")
-]
-StoreOption = Annotated[
-    str | None, typer.Option("--store", help="portfolio file or URL (default: HOME/portfolio.db)")
-]
 
 
 def register(app: typer.Typer) -> None:
