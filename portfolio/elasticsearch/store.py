@@ -170,10 +170,7 @@ class ElasticsearchPortfolio(Portfolio):
     def upcoming_deadlines(
         self, today: date, within_days: int, own_roles: frozenset[str] = frozenset()
     ) -> list[DeadlineRow]:
-        if within_days < 0:
-            raise ValueError(f"within_days must be 0 or more, not {within_days}")
-        query = agg.deadline_candidates(today, today + timedelta(days=within_days))
-        candidates = self._records_where(query, [{"record_id": "asc"}])
+        candidates = self._deadline_candidates(today, within_days)
         return upcoming_deadlines(candidates, today, within_days, own_roles)
 
     def deadline_details(
@@ -183,14 +180,19 @@ class ElasticsearchPortfolio(Portfolio):
         own_roles: frozenset[str] = frozenset(),
         also: Collection[str] = frozenset(),
     ) -> list[DeadlineDetail]:
-        if within_days < 0:
-            raise ValueError(f"within_days must be 0 or more, not {within_days}")
-        query = agg.deadline_candidates(today, today + timedelta(days=within_days))
-        candidates = self._records_where(query, [{"record_id": "asc"}])
+        candidates = self._deadline_candidates(today, within_days)
         missing = sorted(set(also) - {r.id for r in candidates})
         candidates += [record_from_source(source)
                        for source in self.reader.sources_by_id(missing).values()]
         return deadline_details(candidates, today, within_days, own_roles, also)
+
+    def _deadline_candidates(self, today: date, within_days: int) -> list[ContractRecord]:
+        """Records whose stored dates may put a deadline in the window (the store pre-filters;
+        the rolling arithmetic in Python decides)."""
+        if within_days < 0:
+            raise ValueError(f"within_days must be 0 or more, not {within_days}")
+        query = agg.deadline_candidates(today, today + timedelta(days=within_days))
+        return self._records_where(query, [{"record_id": "asc"}])
 
     # --- corrections -----------------------------------------------------------------
 
