@@ -168,6 +168,18 @@ def _signature_date(text: ContractText, mentions: list[tuple[Span, date]]
     return max(signed, key=lambda item: item[1]) if signed else None
 
 
+def _stated_effective_date(text: ContractText, mentions: list[tuple[Span, date]]
+                           ) -> tuple[date, Evidence] | None:
+    """The first date the text calls effective ("effective as of", '("Effective Date")')."""
+    source = text.text
+    for ent, value in mentions:
+        before = source[max(0, ent.start_char - 60) : ent.start_char]
+        after = source[ent.end_char : ent.end_char + 60]
+        if _EFFECTIVE_AFTER.search(after) or _EFFECTIVE_BEFORE.search(before):
+            return value, text.evidence(max(0, ent.start_char - 40), ent.end_char)
+    return None
+
+
 def find_agreement_dates(text: ContractText, doc: Doc, day_first: bool = False) -> AgreementDates:
     """Agreement and effective dates, each with evidence; warnings for what is inferred.
 
@@ -200,13 +212,8 @@ def find_agreement_dates(text: ContractText, doc: Doc, day_first: bool = False) 
     if as_dated is not None:
         result.effective_date = result.agreement_date
         result.effective_evidence = text.evidence(as_dated.start(), as_dated.end())
-    for ent, value in [] if as_dated else mentions:
-        before = source[max(0, ent.start_char - 60) : ent.start_char]
-        after = source[ent.end_char : ent.end_char + 60]
-        if _EFFECTIVE_AFTER.search(after) or _EFFECTIVE_BEFORE.search(before):
-            result.effective_date = value
-            result.effective_evidence = text.evidence(max(0, ent.start_char - 40), ent.end_char)
-            break
+    elif (stated := _stated_effective_date(text, mentions)) is not None:
+        result.effective_date, result.effective_evidence = stated
     if result.effective_date is None:
         signature = _SIGNATURE_EFFECTIVE.search(source)
         event = _EFFECTIVE_BY_EVENT.search(source)

@@ -238,7 +238,7 @@ _EVENT_ANCHOR = re.compile(
 )
 _CONTRACT_START = re.compile(
     r"^(?:(?:the|this)\s+)?(?:Effective|Execution|Agreement|Signature|Signing|Start|"
-    r"Commencement|Contract|Start)\s+Date$",
+    r"Commencement|Contract)\s+Date$",
     re.IGNORECASE,
 )
 
