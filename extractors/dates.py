@@ -176,7 +176,7 @@ def _stated_effective_date(text: ContractText, mentions: list[tuple[Span, date]]
         before = source[max(0, ent.start_char - 60) : ent.start_char]
         after = source[ent.end_char : ent.end_char + 60]
         if _EFFECTIVE_AFTER.search(after) or _EFFECTIVE_BEFORE.search(before):
-            return value, text.evidence(max(0, ent.start_char - 40), ent.end_char)
+            return value, text.lead_in_evidence(ent.start_char, ent.end_char)
     return None
 
 
@@ -207,7 +207,7 @@ def find_agreement_dates(text: ContractText, doc: Doc, day_first: bool = False) 
         result.warnings.append("agreement date taken from the first date on the first page")
     if chosen is not None:
         ent, result.agreement_date = chosen
-        result.agreement_evidence = text.evidence(max(0, ent.start_char - 40), ent.end_char)
+        result.agreement_evidence = text.lead_in_evidence(ent.start_char, ent.end_char)
     as_dated = _EFFECTIVE_AS_DATED.search(source) if result.agreement_date else None
     if as_dated is not None:
         result.effective_date = result.agreement_date

@@ -171,6 +171,20 @@ class ContractText:
             box=box, ocr_confidence=confidence,
         )
 
+    def lead_in_evidence(self, start: int, end: int, lead: int = 40) -> Evidence:
+        """Evidence for a value at `text[start:end]` quoted with up to `lead` characters
+        before it ("dated as of March 1, 2024"), so a reader sees why the value was taken.
+
+        The lead-in starts on a word boundary and never on an earlier page: a date at the
+        top of a page must cite that page, not the footer of the one before.
+        """
+        page_start = self.pages[self.page_at(start) - 1].start if self.pages else 0
+        begin = max(page_start, start - lead)
+        if begin > page_start and self.text[begin - 1].isalnum():
+            while begin < start and self.text[begin].isalnum():
+                begin += 1  # drop the partial word the window cut into
+        return self.evidence(begin, end)
+
     def _ocr_region(self, page: int, start: int, end: int) -> tuple[PageBox | None, float | None]:
         """The box around the OCR'd words of `text[start:end]` on `page`, and their mean
         confidence; (None, None) on pages read from a text layer."""

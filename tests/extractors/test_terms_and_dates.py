@@ -34,6 +34,24 @@ def test_agreement_date(sentence: str, expected: date) -> None:
     assert found.agreement_evidence is not None and found.agreement_evidence.page == 1
 
 
+def test_date_evidence_quotes_whole_words_from_the_dates_own_page() -> None:
+    signed = ("Page 5 of 6 - Confidential Treatment Requested",
+              "December 23, 2013 IN WITNESS WHEREOF the parties have signed this Agreement.")
+    text, doc = doc_of(*signed)
+    found = find_agreement_dates(text, doc)  # type: ignore[arg-type]
+    assert found.agreement_evidence is not None
+    assert found.agreement_evidence.page == 2
+    assert found.agreement_evidence.text == "December 23, 2013"
+
+    text, doc = doc_of("This Master Supply and Manufacturing Agreement is dated as of "
+                       "March 1, 2024 between A and B.")
+    evidence = find_agreement_dates(text, doc).agreement_evidence  # type: ignore[arg-type]
+    assert evidence is not None
+    assert evidence.text.endswith(" is dated as of March 1, 2024")
+    assert text.text[evidence.start - 1] == " "  # a whole first word, not "turing Agreement"
+    assert text.text[evidence.start:evidence.end] == evidence.text
+
+
 def test_referenced_agreement_date_is_not_this_agreements_date() -> None:
     text, doc = doc_of(
         "This Amendment is made as of June 5, 2021 to the Supply Agreement dated "
