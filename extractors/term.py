@@ -172,7 +172,7 @@ def find_term(text: ContractText, doc: Doc, day_first: bool = False) -> TermFind
         lowered = sentence.text.lower()
         score = _sentence_score(lowered)
         expiry, duration = _stated_end(text, sentence, day_first)
-        if expiry is not None and score + 1 > best_expiry:
+        if expiry is not None and score + 1 > best_expiry and _about_contract(lowered):
             best_expiry = score + 1
             found.expiration_date = expiry
             found.expiration_evidence = text.evidence(sentence.start_char, sentence.end_char)
@@ -273,6 +273,17 @@ def _about_term(lowered_sentence: str) -> bool:
         re.search(r"remain\s+(?:in\s+(?:full\s+)?(?:force|effect)|valid|effective)|"
                   r"continue\s+(?:in\s+(?:effect|operation)\s+)?for", lowered_sentence)
     )
+
+
+_CONTRACT_SUBJECT = re.compile(
+    r"\b(?:agreement|contract|term|licen[cs]e|lease|arrangement|expiration\s+date|expiry\s+date)\b"
+)
+
+
+def _about_contract(lowered_sentence: str) -> bool:
+    """An end date must be the contract's: 'All Transition Services will expire December 31,
+    1998' ends a service inside a three-year agreement, not the agreement."""
+    return bool(_CONTRACT_SUBJECT.search(lowered_sentence))
 
 
 def _is_survival(lowered_sentence: str) -> bool:

@@ -234,6 +234,17 @@ def test_expiration_date_regressions(sentence: str, expected: date) -> None:
     assert find_term(text, doc).expiration_date == expected  # type: ignore[arg-type]
 
 
+def test_a_service_ending_is_not_the_agreements_expiration() -> None:
+    text, doc = doc_of(
+        "SECTION 4.0 TERM This Agreement shall become effective on the Effective Date and "
+        "shall continue for a period of three (3) years. Exhibit B. Transition. All Transition "
+        "Services will expire December 31, 1998."
+    )
+    term = find_term(text, doc)  # type: ignore[arg-type]
+    assert term.expiration_date is None
+    assert term.initial_term is not None and term.initial_term.count == 3
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
