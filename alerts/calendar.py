@@ -32,11 +32,17 @@ _SUMMARY = {
     DeadlineKind.renewal: "Auto-renewal",
     DeadlineKind.expiration: "Contract expires",
 }
+_ALARM_NOUN = {
+    DeadlineKind.notice_deadline: "notice deadline",
+    DeadlineKind.renewal: "auto-renewal",
+    DeadlineKind.expiration: "expiry",
+}
 
 
-def event_uid(record_id: str, kind: DeadlineKind) -> str:
-    """Stable across exports: the contract and the kind of date, not the date itself."""
-    return f"{record_id}-{kind.value}@contract-intel"
+def event_uid(first_version_id: str, kind: DeadlineKind) -> str:
+    """Stable across exports: the contract (by its first version, so a re-signed copy
+    updates the event) and the kind of date, not the date itself."""
+    return f"{first_version_id}-{kind.value}@contract-intel"
 
 
 def describe(tracked: TrackedDeadline) -> str:
@@ -62,7 +68,7 @@ def describe(tracked: TrackedDeadline) -> str:
 
 
 def _alarm(lead_days: int, tracked: TrackedDeadline) -> Alarm:
-    what = _SUMMARY[tracked.row.kind].lower()
+    what = _ALARM_NOUN[tracked.row.kind]
     text = (f"Today: {what}" if lead_days == 0 else f"{days_text(lead_days)} to the {what}")
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
@@ -75,7 +81,7 @@ def deadline_event(tracked: TrackedDeadline, stamp: datetime) -> Event:
     """The all-day VEVENT for one contract date, with one VALARM per lead time."""
     row = tracked.row
     event = Event()
-    event.add("uid", event_uid(row.record_id, row.kind))
+    event.add("uid", event_uid(tracked.first_version_id or row.record_id, row.kind))
     event.add("dtstamp", stamp)
     event.add("sequence", tracked.renewals_elapsed)
     event.add("dtstart", row.due_date)
@@ -85,7 +91,7 @@ def deadline_event(tracked: TrackedDeadline, stamp: datetime) -> Event:
     event.add("categories", ["Contract deadline"])
     event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
     for lead in tracked.lead_days:
-        if lead >= 0:
+        if 0 <= lead <= row.days_left:  # an alarm already behind us would only show as missed
             event.add_component(_alarm(lead, tracked))
     return event
 

@@ -35,6 +35,11 @@ class TrackedDeadline(_Model):
     ledger: list[AlertEntry] = Field(
         default_factory=list, description="alerts already sent about this contract"
     )
+    first_version_id: str | None = Field(
+        default=None,
+        description="record id of the contract's first version (calendar UIDs stay the same "
+                    "when a new version of the file replaces it); None: `row.record_id`",
+    )
 
 
 class AlertKind(StrEnum):

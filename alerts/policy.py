@@ -27,7 +27,7 @@ from datetime import date
 
 from alerts.errors import InvalidLeadDays
 from alerts.models import PASSED_LEAD, Alert, AlertKind, TrackedDeadline
-from portfolio.models import DeadlineKind
+from portfolio.models import AlertEntry, DeadlineKind
 
 MAX_LEAD_DAYS = 3650
 """Ten years: anything longer is a typo, not a procurement cycle."""
@@ -71,6 +71,16 @@ def alert_key(
     return f"{record_id}:{kind.value}:{deadline.isoformat()}:{lead}:{channel}"
 
 
+def already_sent(key: str, ledger: Iterable[AlertEntry]) -> bool:
+    """True if the ledger holds this alert, under this version's id or an earlier one's.
+
+    The ledger follows a contract to its new version (`Portfolio` moves the entries), and
+    the entries keep the key they were sent under, so keys compare without the record id.
+    """
+    about = key.split(":", 1)[1]
+    return any(entry.key.split(":", 1)[-1] == about for entry in ledger)
+
+
 def most_urgent_due(days_left: int, lead_days: Sequence[int]) -> int | None:
     """The smallest lead time already reached, or None when no reminder is due yet."""
     due = [lead for lead in lead_days if days_left <= lead]
@@ -85,7 +95,7 @@ def due_reminder(tracked: TrackedDeadline, channel: str, today: date) -> Alert |
     if lead is None:
         return None
     key = alert_key(row.record_id, row.kind, row.due_date, lead, channel)
-    if any(entry.key == key for entry in tracked.ledger):
+    if already_sent(key, tracked.ledger):
         return None
     return Alert(
         key=key, kind=AlertKind.reminder, channel=channel, deadline=row.due_date,
@@ -113,7 +123,7 @@ def missed_deadline(tracked: TrackedDeadline, channel: str, today: date) -> Aler
         return None
     missed = max(warned)
     key = alert_key(row.record_id, row.kind, missed, PASSED_LEAD, channel)
-    if any(entry.key == key for entry in tracked.ledger):
+    if already_sent(key, tracked.ledger):
         return None
     return Alert(
         key=key, kind=AlertKind.passed, channel=channel, deadline=missed,

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from pathlib import Path
 
 from alerts.models import TrackedDeadline, Untracked, Watchlist
+from alerts.originals import with_original_locations
 from portfolio import Portfolio
 from portfolio.models import DeadlineRow, NoDateContract, TermState
 from portfolio.renewals import NO_DATE_STATES, deadline_row, term_inputs, term_status
@@ -48,7 +50,25 @@ def track(
         renewals_elapsed=status.renewals_elapsed,
         renews_until=renews_until(record, row),
         ledger=portfolio.alerts_for(record.id) if portfolio is not None else [],
+        first_version_id=first_version_id(record, portfolio),
     )
+
+
+def first_version_id(record: ContractRecord, portfolio: Portfolio | None) -> str:
+    """The id of the version `record` descends from (its own when it is the first).
+
+    Follows `supersedes` back through the stored versions; a missing link (a version
+    removed since) ends the walk at the oldest version still stored.
+    """
+    seen = {record.id}
+    current = record
+    while portfolio is not None and current.supersedes and current.supersedes not in seen:
+        earlier = portfolio.get(current.supersedes)
+        if earlier is None:
+            return current.supersedes
+        seen.add(earlier.id)
+        current = earlier
+    return current.id
 
 
 def untracked(record: ContractRecord, today: date) -> Untracked | None:
@@ -130,17 +150,26 @@ def due_watchlist(
 
 
 def tracked_rows(
-    portfolio: Portfolio, rows: Iterable[DeadlineRow], default_lead_days: Sequence[int]
+    portfolio: Portfolio,
+    rows: Iterable[DeadlineRow],
+    default_lead_days: Sequence[int],
+    home: Path | None = None,
 ) -> list[TrackedDeadline]:
-    """The rows `contracts renewals` lists, with what a calendar or spreadsheet needs."""
+    """The rows `contracts renewals` lists, with what a calendar or spreadsheet needs.
+
+    Given the data directory `home`, a source the watcher has archived since is shown as
+    its archived copy (`alerts.originals`).
+    """
     overrides = portfolio.lead_days_overrides()
     tracked = []
     for row in rows:
         record = portfolio.get(row.record_id)
         if record is not None:
             leads = overrides.get(record.id, default_lead_days)
-            tracked.append(track(record, row, leads))
-    return tracked
+            item = track(record, row, leads)
+            tracked.append(item.model_copy(
+                update={"first_version_id": first_version_id(record, portfolio)}))
+    return with_original_locations(tracked, home) if home is not None else tracked
 
 
 def no_date_contracts(portfolio: Portfolio, today: date) -> list[Untracked]:

@@ -112,7 +112,8 @@ def _run_flow(settings: Settings, as_of: date | None, dry_run: bool) -> AlertRun
 
     settings.home.mkdir(parents=True, exist_ok=True)
     return renewal_alerts(store=settings.store_url, today=as_of, dry_run=dry_run,
-                          lead_days=settings.alert_lead_days, own_roles=settings.own_roles)
+                          lead_days=settings.alert_lead_days, own_roles=settings.own_roles,
+                          home=str(settings.home))
 
 
 def _set_lead_days(settings: Settings, id_or_filename: str, days: str) -> None:
@@ -196,7 +197,7 @@ def export_renewals(
         lead_days = parse_lead_days(settings.alert_lead_days)
     except AlertError as exc:
         raise _fail(str(exc)) from exc
-    tracked = tracked_rows(portfolio, rows, lead_days)
+    tracked = tracked_rows(portfolio, rows, lead_days, settings.home)
     if ics is not None:
         stamp = datetime.combine(as_of, time(), UTC) if pinned else datetime.now(UTC)
         events = write_ics(ics, tracked, stamp.replace(microsecond=0))

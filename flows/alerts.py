@@ -15,6 +15,7 @@ parameters are stored by the Prefect server, and the URLs hold passwords and tok
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
@@ -24,6 +25,7 @@ from alerts import AlertOutcome, AlertRunReport, DeliveryStatus, Watchlist, plan
 from alerts.delivery import Channel, open_channels, send
 from alerts.message import compose, who
 from alerts.models import Alert, AlertKind, Message
+from alerts.originals import with_original_locations
 from alerts.policy import parse_lead_days
 from alerts.watchlist import due_watchlist
 from contracts.settings import load_settings
@@ -117,11 +119,13 @@ def renewal_alerts(
     notify_urls: list[str] | None = None,
     retries: int = 3,
     retry_delay_seconds: float = 10.0,
+    home: str | None = None,
 ) -> AlertRunReport:
     """Send today's due renewal-notice alerts; parameters left out come from the settings.
 
     `today` pins the date (tests, re-running a missed day); `dry_run` decides and reports
-    without sending or recording anything.
+    without sending or recording anything; `home` (the data directory) is where archived
+    originals are found for the messages' "PDF:" line.
     """
     logger = get_run_logger()
     settings = load_settings()
@@ -134,6 +138,7 @@ def renewal_alerts(
     by_id = {c.id: c for c in channels}
     plan_for = list(by_id) or ([PREVIEW_CHANNEL] if dry_run else [])
     found = read_watchlist(store, today, leads, own_roles or settings.own_roles)
+    found.tracked = with_original_locations(found.tracked, Path(home) if home else settings.home)
     report = AlertRunReport(today=today, dry_run=dry_run, channels=plan_for,
                             untracked=found.untracked)
     for alert in plan_alerts(found.tracked, plan_for, today):

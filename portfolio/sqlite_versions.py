@@ -68,8 +68,9 @@ def write_version_columns(conn: sqlite3.Connection, record: ContractRecord) -> N
 def supersede(conn: sqlite3.Connection, previous: ContractRecord, newer_id: str, now: str) -> None:
     """Mark `previous` as superseded by the (already inserted) record `newer_id`.
 
-    Per-contract alert lead times follow the contract to its new version: they were set
-    for the agreement, not for one file of it.
+    Per-contract alert lead times and the alert ledger follow the contract to its new
+    version: they were set, and sent, for the agreement, not for one file of it. A
+    re-signed copy with the same notice deadline must not bring the same reminder twice.
     """
     superseded = previous.model_copy(update={"superseded_by": newer_id})
     conn.execute(
@@ -84,6 +85,8 @@ def supersede(conn: sqlite3.Connection, previous: ContractRecord, newer_id: str,
             " ON CONFLICT (record_id) DO NOTHING",
             (newer_id, now, previous.id),
         )
+    if _has_table(conn, "alerts"):
+        conn.execute("UPDATE alerts SET record_id = ? WHERE record_id = ?", (newer_id, previous.id))
 
 
 def _has_table(conn: sqlite3.Connection, name: str) -> bool:

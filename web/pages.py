@@ -169,7 +169,7 @@ def renewals_ics(web: Context, within: Within = 365) -> Response:
     today = web.today()
     with web.portfolio() as portfolio:
         rows = portfolio.upcoming_deadlines(today, within, own_roles=web.settings.own_role_set)
-        body = ics_bytes(portfolio, rows, _lead_days(web), datetime.now(UTC))
+        body = ics_bytes(portfolio, rows, _lead_days(web), datetime.now(UTC), web.settings.home)
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",
@@ -182,7 +182,7 @@ def renewals_csv(web: Context, within: Within = 365) -> Response:
     today = web.today()
     with web.portfolio() as portfolio:
         rows = portfolio.upcoming_deadlines(today, within, own_roles=web.settings.own_role_set)
-        body = csv_bytes(portfolio, rows, _lead_days(web), today)
+        body = csv_bytes(portfolio, rows, _lead_days(web), today, web.settings.home)
     return Response(
         body,
         media_type="text/csv; charset=utf-8",

@@ -73,19 +73,21 @@ def _current(portfolio: Portfolio) -> list[ContractRecord]:
 
 
 def ics_bytes(
-    portfolio: Portfolio, rows: list[DeadlineRow], lead_days: list[int], stamp: datetime
+    portfolio: Portfolio, rows: list[DeadlineRow], lead_days: list[int], stamp: datetime,
+    home: Path | None = None,
 ) -> bytes:
     """The dashboard's deadlines as an iCalendar file (one all-day event per date)."""
-    tracked = tracked_rows(portfolio, rows, lead_days)
+    tracked = tracked_rows(portfolio, rows, lead_days, home)
     return bytes(deadline_calendar(tracked, stamp.astimezone(UTC).replace(microsecond=0))
                  .to_ical())
 
 
 def csv_bytes(
-    portfolio: Portfolio, rows: list[DeadlineRow], lead_days: list[int], today: date
+    portfolio: Portfolio, rows: list[DeadlineRow], lead_days: list[int], today: date,
+    home: Path | None = None,
 ) -> bytes:
     """The dashboard's deadlines, then contracts with no date, as a spreadsheet file."""
-    tracked = tracked_rows(portfolio, rows, lead_days)
+    tracked = tracked_rows(portfolio, rows, lead_days, home)
     with tempfile.TemporaryDirectory(prefix="contracts-web-") as scratch:
         path = Path(scratch) / "renewals.csv"
         write_csv(path, tracked, no_date_contracts(portfolio, today))

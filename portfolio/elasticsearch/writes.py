@@ -103,6 +103,7 @@ class RecordWriter:
             self._undo(corrections(plan, second, stored, set(failed)), now)
             plan = second
         self._copy_lead_days(plan.lead_day_copies, now)
+        self._move_ledger(plan.lead_day_copies)
         if self.config.refresh or as_new_versions:
             self.refresh()
         if rejected:
@@ -241,6 +242,27 @@ class RecordWriter:
         self.retry(
             "refresh the portfolio indices", lambda: self.client.indices.refresh(index=indices)
         )
+
+    def _move_ledger(self, moves: list[tuple[str, str]]) -> None:
+        """Sent alerts follow a contract to its new version, as in the embedded store, so a
+        re-signed copy with the same deadline does not bring the same reminder twice.
+
+        One `_update_by_query` (Painless script, parameters by old id); `refresh` because
+        the next alert run reads the ledger back by search.
+        """
+        if not moves:
+            return
+        moved = dict(moves)
+        script = {"source": "ctx._source.record_id = params.moved[ctx._source.record_id]",
+                  "lang": "painless", "params": {"moved": moved}}
+        answer = self.retry("move sent alerts to the new version",
+                            lambda: self.client.update_by_query(
+                                index=self.names.alias("alerts"),
+                                query={"terms": {"record_id": sorted(moved)}},
+                                script=script, conflicts="proceed", refresh=True))
+        if answer.get("failures"):
+            raise EsRequestFailed(f"could not move the sent alerts of {', '.join(sorted(moved))}"
+                                  f" to their new versions: {answer['failures'][0]}")
 
     def _copy_lead_days(self, copies: list[tuple[str, str]], now: datetime) -> None:
         """Per-contract lead times follow a contract to its new version (unless it has some)."""

@@ -46,10 +46,14 @@ def test_ics_events_dates_alarms_and_uids(fixture_store: str, tmp_path: Path) ->
     assert msa.decoded("DTSTAMP") == datetime(2026, 11, 21, tzinfo=UTC)  # type: ignore[attr-defined]
     uid = str(msa["UID"])  # type: ignore[index]
     assert uid.endswith("-notice_deadline@contract-intel") and len(uid.split("-")[0]) == 64
+    # 9 days left: the 90- to 14-day alarms are behind us and would only show as missed
     alarms = msa.walk("VALARM")  # type: ignore[attr-defined]
-    assert [a.decoded("TRIGGER") for a in alarms] == [timedelta(days=-n) for n in LEADS]
+    assert [a.decoded("TRIGGER") for a in alarms] == [timedelta(days=-7), timedelta(days=-1)]
     assert all(str(a["ACTION"]) == "DISPLAY" for a in alarms)
-    assert "14 days to the notice deadline" in str(alarms[3]["DESCRIPTION"])
+    assert "7 days to the notice deadline" in str(alarms[0]["DESCRIPTION"])
+    [later] = [e for e in events if e.decoded("DTSTART") == date(2027, 5, 1)]
+    alarms = later.walk("VALARM")
+    assert [a.decoded("TRIGGER") for a in alarms] == [timedelta(days=-n) for n in LEADS]
     description = str(msa["DESCRIPTION"])  # type: ignore[index]
     assert "renews for 1 year, until 2028-02-29" in description
     assert "Notice clause, page 2:" in description
@@ -74,12 +78,12 @@ def test_reexport_updates_the_same_events(fixture_store: str, tmp_path: Path) ->
 def test_per_contract_lead_days_set_the_alarms(fixture_store: str, tmp_path: Path) -> None:
     with SqlitePortfolio(fixture_store) as portfolio:
         msa = portfolio.find("msa_sla_exhibit.pdf")[0]
-        portfolio.set_lead_days(msa.id, [45, 0])
+        portfolio.set_lead_days(msa.id, [45, 8, 0])
     calendar = export_ics(fixture_store, tmp_path / "d.ics", date(2026, 11, 21))
     [event] = [e for e in calendar.walk("VEVENT")
                if str(e["UID"]) == event_uid(msa.id, DeadlineKind.notice_deadline)]
     triggers = [a.decoded("TRIGGER") for a in event.walk("VALARM")]
-    assert triggers == [timedelta(days=-45), timedelta(0)]
+    assert triggers == [timedelta(days=-8), timedelta(0)]  # 9 days left: 45 is past
 
 
 def test_csv_rows_and_no_date_contracts(fixture_store: str, tmp_path: Path) -> None:

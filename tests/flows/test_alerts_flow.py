@@ -8,7 +8,7 @@ mutual NDA's 60-day expiry reminder (2027-01-05).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from prefect.client.orchestration import get_client
 
@@ -138,3 +138,37 @@ def test_per_contract_lead_days(
     report = run(fixture_store, "2026-11-21", [webhook.url])
     [msa_alert] = [o.alert for o in report.outcomes if o.alert.row.record_id == msa.id]
     assert msa_alert.lead_days == 30 and msa_alert.schedule == [30, 7]
+
+
+def test_a_new_version_of_the_file_does_not_resend_or_move_the_calendar_event(
+    prefect_server: None, fixture_store: str, webhook: Webhook
+) -> None:
+    """A re-signed copy of the MSA (other bytes, same name, same deadline) replaces the
+    record; the reminder already sent for that deadline is not sent again, and the
+    calendar event keeps its UID so an import updates it."""
+    from alerts.calendar import deadline_event
+    from alerts.watchlist import tracked_rows
+
+    run(fixture_store, "2026-11-21", [webhook.url])
+    sent = len(webhook.posts)
+    with SqlitePortfolio(fixture_store) as portfolio:
+        v1 = portfolio.find("msa_sla_exhibit.pdf")[0]
+        uid_before = _msa_uid(portfolio, tracked_rows, deadline_event)
+        v2 = v1.model_copy(update={"id": "f" * 64, "clauses": v1.clauses[:-1]})
+        portfolio.add_many([v2], as_new_versions=True)
+        assert portfolio.get(v1.id).superseded_by == v2.id  # type: ignore[union-attr]
+        assert [e.lead_days for e in portfolio.alerts_for(v2.id)] == [14]
+        assert _msa_uid(portfolio, tracked_rows, deadline_event) == uid_before
+
+    report = run(fixture_store, "2026-11-21", [webhook.url])
+    assert report.count(DeliveryStatus.sent) == 0 and len(webhook.posts) == sent
+    report = run(fixture_store, "2026-11-24", [webhook.url])  # the 7-day reminder is new
+    assert [o.alert.row.record_id for o in report.outcomes] == [v2.id]
+    assert report.count(DeliveryStatus.sent) == 1
+
+
+def _msa_uid(portfolio: SqlitePortfolio, tracked_rows: object, deadline_event: object) -> str:
+    rows = portfolio.upcoming_deadlines(date(2026, 11, 21), 30)
+    tracked = tracked_rows(portfolio, rows, LEADS)  # type: ignore[operator]
+    [msa] = [t for t in tracked if t.row.filename == "msa_sla_exhibit.pdf"]
+    return str(deadline_event(msa, datetime.now(UTC))["UID"])  # type: ignore[operator]

@@ -34,7 +34,8 @@ def test_schedules() -> None:
 
 
 def test_worker_serves_the_same_deployments_with_the_local_data_directory() -> None:
-    overrides = {"home": "/data/contracts", "store": "/data/contracts/portfolio.db"}
+    overrides = {"home": "/data/contracts", "store": "/data/contracts/portfolio.db",
+                 "inbox": "/data/contracts/inbox"}
     deployments = {d.name: d for d in runner_deployments(SPECS, overrides, interval_override=5)}
     assert set(deployments) == set(BY_NAME)
     inbox = deployments["ingest-inbox"]
@@ -42,6 +43,7 @@ def test_worker_serves_the_same_deployments_with_the_local_data_directory() -> N
     assert inbox.entrypoint == "flows.inbox.ingest_inbox"  # importable from any directory
     assert inbox.schedules[0].schedule.interval.total_seconds() == 5
     alerts = deployments["renewal-alerts"]
-    assert "home" not in alerts.parameters  # only overrides the flow takes are applied
+    assert alerts.parameters["home"] == "/data/contracts"  # archived originals, for "PDF:"
+    assert "inbox" not in alerts.parameters  # only overrides the flow takes are applied
     assert alerts.parameters["store"] == "/data/contracts/portfolio.db"
     assert alerts.schedules[0].schedule.cron == BY_NAME["renewal-alerts"].schedules[0].cron

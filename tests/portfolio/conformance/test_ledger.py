@@ -68,6 +68,20 @@ def test_ledger_survives_replace_and_remove(
     assert len(loaded.alerts_for(msa.id)) == 1
 
 
+def test_sent_alerts_follow_a_contract_to_its_new_version(
+    loaded: Portfolio, contracts: dict[str, ContractRecord]
+) -> None:
+    """A re-signed copy (new version) must not bring the reminders already sent again."""
+    msa = contracts["msa"]
+    loaded.record_alert("msa-90", msa.id, date(2025, 11, 30), 90, "email", SENT)
+    v2 = msa.model_copy(update={"id": "c" * 64, "title": "MSA, countersigned"})
+    loaded.add_many([v2], as_new_versions=True)
+    assert [(e.key, e.record_id) for e in loaded.alerts_for(v2.id)] == [("msa-90", v2.id)]
+    assert loaded.alerts_for(msa.id) == []
+    assert loaded.ledger_records(before=date(2026, 1, 1)) == {v2.id}
+    assert loaded.alert_already_sent("msa-90")
+
+
 # --- per-contract lead times -------------------------------------------------------------------
 
 

@@ -198,6 +198,14 @@ def deleted_by_query(deleted: int = 0) -> dict[str, Any]:
             "failures": []}
 
 
+def updated_by_query(updated: int = 0) -> dict[str, Any]:
+    """`POST /<index>/_update_by_query` (reference: "Update documents")."""
+    return {"took": 9, "timed_out": False, "total": updated, "updated": updated, "deleted": 0,
+            "batches": 1, "version_conflicts": 0, "noops": 0,
+            "retries": {"bulk": 0, "search": 0}, "throttled_millis": 0,
+            "requests_per_second": -1.0, "throttled_until_millis": 0, "failures": []}
+
+
 def index_not_found(index: str) -> Reply:
     return error(404, "index_not_found_exception", f"no such index [{index}]",
                  **{"index_uuid": "_na_", "resource.type": "index_or_alias",

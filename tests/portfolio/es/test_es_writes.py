@@ -217,6 +217,7 @@ def test_new_versions_find_the_current_one_by_name_and_refresh(
         score=None, sort=[v1.id])]))
     serve_bulk(fake)
     fake.route("POST", "/.*/_refresh", answers.refreshed())
+    fake.route("POST", "/contracts-alerts/_update_by_query", answers.updated_by_query(2))
     assert opened.add_many([v2], as_new_versions=True) == [AddOutcome.new_version]
     lookup = fake.sent("POST", "/contracts-records/_search")[0].json()
     assert lookup["query"] == {"bool": {"filter": [
@@ -232,6 +233,12 @@ def test_new_versions_find_the_current_one_by_name_and_refresh(
                               "updated_at": copy.ndjson()[1]["updated_at"]}]
     refresh = fake.sent("POST", "/.*/_refresh")[0]
     assert refresh.path == "/contracts-records,contracts-clauses/_refresh"
+    move = fake.sent("POST", "/contracts-alerts/_update_by_query")[0]  # sent alerts follow
+    assert move.query == {"refresh": "true"}
+    assert move.json() == {
+        "conflicts": "proceed", "query": {"terms": {"record_id": [v1.id]}},
+        "script": {"source": "ctx._source.record_id = params.moved[ctx._source.record_id]",
+                   "lang": "painless", "params": {"moved": {v1.id: v2.id}}}}
 
 
 def test_remove_deletes_by_id_and_sweeps_strays(
