@@ -48,9 +48,10 @@ _SIGNATURE_MARK = re.compile(r"/s/|\bBy\s*:|\bsignature\b", re.IGNORECASE)
 
 _OTHER_AGREEMENT = re.compile(
     r"(?<!this )(?<!the )\b(?:agreement|contract|amendment|plan|letter|note|lease)\"?\)?\s*,?\s*"
-    r"(?:dated|made|entered\s+into|executed)(?:\s+(?:as\s+of|on))?\s*$|"
+    r"(?:dated|made|entered\s+into|executed|effective)(?:\s+(?:as\s+of|on))?\s*$|"
     r"\b(?:an?|that\s+certain|certain)\s+(?:[A-Z][\w&-]*\s+){0,5}"
-    r"(?:Agreement|Contract|Amendment|Lease)\s*,?\s*(?:dated\s+|made\s+)?(?:as\s+of|on|of)\s*$",
+    r"(?:Agreement|Contract|Amendment|Lease)\s*,?\s*(?:dated\s+|made\s+|effective\s+)?"
+    r"(?:as\s+of|on|of)\s*$",
     re.IGNORECASE,
 )
 """A date that belongs to another, referenced agreement ("the Supply Agreement dated ...")."""
@@ -175,6 +176,8 @@ def _stated_effective_date(text: ContractText, mentions: list[tuple[Span, date]]
     for ent, value in mentions:
         before = source[max(0, ent.start_char - 60) : ent.start_char]
         after = source[ent.end_char : ent.end_char + 60]
+        if _other_agreement(source, ent.start_char):
+            continue  # "that certain agreement effective as of June 25, 2013 among ..."
         if _EFFECTIVE_AFTER.search(after) or _EFFECTIVE_BEFORE.search(before):
             return value, text.lead_in_evidence(ent.start_char, ent.end_char)
     return None

@@ -40,7 +40,7 @@ _EXPIRY_BEFORE_DATE = re.compile(
     re.IGNORECASE,
 )
 _INITIAL_TERM_BEFORE = re.compile(
-    r"(?:initial\s+(?:term|period)[^.;]{0,50}?\b(?:is|be|of|for)|"
+    r"(?:initial\s+(?:term|period)[^.;]{0,80}?\b(?:is|be|of|for)|"
     r"term\s+of\s+(?:this|the)\s+\w+|(?:a|the)\s+(?:fixed\s+|minimum\s+|initial\s+)?(?:term|period)"
     r"(?:\s*\([^)]{0,30}\))?|\bterm\s*:|"
     r"term\s+(?:shall|will)\s+be|remain\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?|"
@@ -207,7 +207,7 @@ def _stated_end(
     duration: Duration | None = None
     source = text.text
     for ent in sentence.ents:
-        before = source[max(sentence.start_char, ent.start_char - 70) : ent.start_char]
+        before = source[max(sentence.start_char, ent.start_char - 110) : ent.start_char]
         if ent.label_ == "DATE" and expiry is None and is_term_sentence:
             if _EXPIRY_BEFORE_DATE.search(before):
                 expiry = parse_date(ent.text, day_first)

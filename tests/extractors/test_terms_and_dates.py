@@ -60,6 +60,17 @@ def test_referenced_agreement_date_is_not_this_agreements_date() -> None:
     assert find_agreement_dates(text, doc).agreement_date == date(2021, 6, 5)  # type: ignore[arg-type]
 
 
+def test_another_agreements_effective_date_is_not_this_ones() -> None:
+    text, doc = doc_of(
+        "MEDIA LICENSE AGREEMENT. This Media License Agreement is made and effective as of the "
+        "date of the Closing (the \"Effective Date\") by and between A and B. " + "x " * 200
+        + "2.6 Licensee shall honour that certain agreement effective as of June 25, 2013 "
+        "among NFL Enterprises LLC and the Museum."
+    )
+    found = find_agreement_dates(text, doc)  # type: ignore[arg-type]
+    assert found.effective_date != date(2013, 6, 25)
+
+
 def test_explicit_effective_date_definition() -> None:
     text, doc = doc_of(
         "This Agreement is dated May 1, 2024. It shall take effect on June 1, 2024 "
@@ -208,6 +219,8 @@ def test_english_language_clause_is_not_english_law() -> None:
          "of the Effective Date.", 2, "years"),
         ("This Agreement shall have an initial term of one (1) year and shall thereafter "
          "automatically renew for successive two (2) year periods.", 1, "years"),
+        ("The Initial Term of this Technical Infrastructure Maintenance Agreement is twelve "
+         "months, commencing on the Effective Date.", 12, "months"),
     ],
 )
 def test_initial_term_regressions(sentence: str, count: int, unit: str) -> None:
