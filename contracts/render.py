@@ -21,6 +21,11 @@ _STATUS_STYLE = {"added": "green", "new_version": "green", "replaced": "cyan",
                  "unchanged": "dim", "duplicate": "dim", "failed": "red"}
 
 
+
+def counted(count: int, noun: str) -> str:
+    """'1 clause', '3 clauses'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
 def _evidence(evidence: Evidence | None, width: int = 110) -> str:
     if evidence is None:
         return ""
@@ -67,8 +72,10 @@ def record_summary(console: Console, record: ContractRecord) -> None:
         f"{_date(record.effective_date)} · expires {_date(record.expiration_date)}"
         f"{' · term ' + str(record.initial_term) if record.initial_term else ''}\n"
         f"  renewal   {escape(renewal_line(record))}\n"
-        f"  law       {escape(record.governing_law or '—')} · {len(record.sla)} SLA commitments"
-        f" · {len(record.penalties)} penalty terms · {len(record.clauses)} clauses"
+        f"  law       {escape(record.governing_law or '—')} · "
+        f"{counted(len(record.sla), 'SLA commitment')} · "
+        f"{counted(len(record.penalties), 'penalty term')} · "
+        f"{counted(len(record.clauses), 'clause')}"
         + version_line(record)
     )
 
