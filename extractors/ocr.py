@@ -31,6 +31,7 @@ from extractors.page_quality import TextLayerVerdict, judge_by_text, judge_text_
 from extractors.scan_image import (
     PREPARATION_VERSION,
     image_fingerprint,
+    is_blank,
     prepare_for_ocr,
     render_page,
 )
@@ -166,6 +167,9 @@ def _ocr_page(image: Any, options: OcrOptions, deadline: float) -> TesseractPage
     """One page through deskew and Tesseract (runs in a pool thread)."""
     if time.monotonic() >= deadline:
         raise OcrTimeout("time budget spent before the page started")
+    if is_blank(image):  # reported as a blank page, like a page Tesseract found empty
+        return TesseractPage(words=[], width=image.width, height=image.height,
+                             dpi=options.dpi, skew_degrees=0.0)
     image, angle = prepare_for_ocr(image, options.dpi, deskew=options.deskew)
     words = run_tesseract(image, options.language, max(0.5, deadline - time.monotonic()))
     return TesseractPage(words=words, width=image.width, height=image.height,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from extractors import ocr as ocr_module
 from extractors import ocr_engine
@@ -24,9 +24,15 @@ from tests.ocr_fixtures import needs_tesseract
 TODAY = date(2026, 11, 21)
 
 
-def blank_scan(path: Path, pages: int) -> Path:
-    """An image-only PDF of `pages` white pages (what a fake OCR engine reads)."""
+def blank_scan(path: Path, pages: int, ink: bool = True) -> Path:
+    """An image-only PDF of `pages` white pages, each with a line of ink marks where a
+    fake OCR engine "reads" its text (`ink=False`: truly blank, never sent to OCR)."""
     images = [Image.new("L", (850, 1100), 255) for _ in range(pages)]
+    if ink:
+        for image in images:
+            draw = ImageDraw.Draw(image)
+            for word in range(8):
+                draw.rectangle((100 + 60 * word, 200, 140 + 60 * word, 215), fill=0)
     images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=100.0)
     return path
 
@@ -171,6 +177,15 @@ def test_reingest_never_reocrs(signed_copy: Path, tesseract_calls: list[int],
     assert [o.status for o in again.outcomes] == [FileStatus.added, FileStatus.added]
     assert len(tesseract_calls) == 1, "a cached page was OCR'd again"
     assert again.outcomes[0].parties == first.outcomes[0].parties
+
+
+def test_a_blank_scanned_page_is_not_sent_to_ocr(tmp_path: Path, fake_tesseract: list[str]
+                                                 ) -> None:
+    text = read_contract_text(blank_scan(tmp_path / "blank.pdf", 2, ink=False),
+                              ocr=OcrOptions(cache_dir=None))
+    assert fake_tesseract == []
+    assert text.warnings == ["page 1 is blank (no text layer, OCR found no text)",
+                             "page 2 is blank (no text layer, OCR found no text)"]
 
 
 @needs_tesseract
