@@ -7,6 +7,7 @@ the record needs; each field family lives in its own module (a party name comes 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from extractors.pdf import read_contract_text
 from extractors.penalties import find_penalties
 from extractors.renewal import RenewalFindings, find_renewal
 from extractors.sla import find_sla_commitments
-from extractors.term import TermFindings, find_term
+from extractors.term import TermFindings, find_term, stated_end_contradicted
 from extractors.title import find_title
 from schemas import ContractRecord, FieldEvidence, PageSource, Renewal
 from schemas.terms import roll_forward, term_end
@@ -69,21 +70,8 @@ def extract_from_text(
     title, title_evidence = find_title(text)
     warnings += dates.warnings + term.warnings + renewal_found.warnings
 
-    start = dates.start_date
+    term = _contract_term(term, dates.start_date, warnings)
     expiration = term.expiration_date
-    if expiration is None and term.initial_term is not None:
-        if term.term_anchor is not None:
-            warnings.append(
-                f"initial term runs from the {term.term_anchor}, which has no stated date; "
-                "expiration unknown"
-            )
-        elif start is not None:
-            expiration = term_end(start, term.initial_term)
-            warnings.append(
-                f"expiration date computed from {start.isoformat()} + {term.initial_term}"
-            )
-        else:
-            warnings.append("initial term stated but no start date found; expiration unknown")
     renewal = _renewal(renewal_found, term, expiration, today, warnings)
 
     record = ContractRecord(
@@ -124,6 +112,35 @@ def _page_sources(text: ContractText) -> list[PageSource]:
     """Per page, text layer or OCR (and how sure OCR was), so a reader knows what to trust."""
     return [PageSource(page=p.number, ocr=p.ocr, ocr_confidence=p.ocr_confidence)
             for p in text.pages]
+
+
+def _contract_term(
+    term: TermFindings, start: date | None, warnings: list[str]
+) -> TermFindings:
+    """`term` with its expiration date settled: the stated one, or start + initial term when
+    none is stated or the stated one is contradicted (`stated_end_contradicted`)."""
+    computed = stated_end_contradicted(term, start)
+    if computed is not None and term.expiration_date is not None and start is not None:
+        page = term.expiration_evidence.page if term.expiration_evidence else "?"
+        warnings.append(
+            f"end date {term.expiration_date.isoformat()} (page {page}) contradicts the "
+            f"{term.initial_term} initial term from {start.isoformat()}; the term's end "
+            f"{computed.isoformat()} is used"
+        )
+        return replace(term, expiration_date=computed, expiration_evidence=None)
+    if term.expiration_date is not None or term.initial_term is None:
+        return term
+    if term.term_anchor is not None:
+        warnings.append(
+            f"initial term runs from the {term.term_anchor}, which has no stated date; "
+            "expiration unknown"
+        )
+        return term
+    if start is None:
+        warnings.append("initial term stated but no start date found; expiration unknown")
+        return term
+    warnings.append(f"expiration date computed from {start.isoformat()} + {term.initial_term}")
+    return replace(term, expiration_date=term_end(start, term.initial_term))
 
 
 def _renewal(

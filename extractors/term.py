@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span
 from extractors.document import ContractText
 from extractors.values import parse_date, parse_duration
 from schemas import Duration, DurationUnit, Evidence
+from schemas.terms import term_end
 
 _TERM_SENTENCE = re.compile(
     r"\bterm\b|\bexpir|\bduration\b|\bperpetu|\bin\s+effect\b|\bin\s+force\b|\buntil\b|"
@@ -107,6 +108,10 @@ class TermFindings:
     term_anchor: str | None = None
     """The event the initial term runs from when it is not the contract's start ("twenty-five
     years following the RFS Date"): no calendar term end can be computed from it."""
+    expiration_strength: int = 0
+    """How plainly the sentence of `expiration_date` sets the contract's own term (its score
+    plus one); `initial_term_strength` likewise for `initial_term`."""
+    initial_term_strength: int = 0
     warnings: list[str] = field(default_factory=list)
 
 
@@ -183,6 +188,7 @@ def find_term(text: ContractText, doc: Doc, day_first: bool = False) -> TermFind
             found.term_anchor = _event_anchor(sentence.text)
         if not found.perpetual and score > -2:
             _read_no_end(text, sentence, found)
+    found.expiration_strength, found.initial_term_strength = best_expiry, best_term
     if found.expiration_date or found.initial_term:
         # A stated end wins over a perpetual licence grant elsewhere in the contract.
         found.perpetual = False
@@ -268,6 +274,34 @@ def _read_no_end(text: ContractText, sentence: Span, found: TermFindings) -> Non
              and (d := parse_duration(e.text)) is not None), None)
 
 
+PLAINER_BY = 3
+"""How much more plainly the initial term must be stated than an end date that disagrees
+with it for the term to win (one term-defining phrase: "This Agreement shall continue for
+a period of three (3) years" against an end date in a table or an amendment)."""
+AGREEING_DAYS = 31
+"""A stated end date within this many days of start + initial term agrees with it."""
+
+
+def stated_end_contradicted(term: TermFindings, start: date | None) -> date | None:
+    """The end of the initial term from `start`, when it should replace the stated end date.
+
+    Both stated is the common case and they agree ("three years ... until March 31, 2027").
+    When they disagree by more than a month, the sentence that more plainly sets the
+    contract's own term wins: a stated date read from a weak sentence (a table row, a
+    supplement's attachment, an amendment's recital) loses to "This Agreement shall
+    continue for a period of three (3) years". A date stated at least as plainly is kept.
+    """
+    if term.expiration_date is None or term.initial_term is None or start is None \
+            or term.term_anchor is not None:
+        return None
+    computed = term_end(start, term.initial_term)
+    if abs((computed - term.expiration_date).days) <= AGREEING_DAYS:
+        return None
+    if term.initial_term_strength < term.expiration_strength + PLAINER_BY:
+        return None
+    return computed
+
+
 def _about_term(lowered_sentence: str) -> bool:
     return "term" in lowered_sentence or bool(
         re.search(r"remain\s+(?:in\s+(?:full\s+)?(?:force|effect)|valid|effective)|"
@@ -280,9 +314,25 @@ _CONTRACT_SUBJECT = re.compile(
 )
 
 
+_SUB_DOCUMENT_SUBJECT = re.compile(
+    r"\bthis\s+(?:supplement|statement\s+of\s+work|sow|schedule|exhibit|attachment|appendix|"
+    r"annex|(?:work|purchase|service|change)\s+order|order\s+form|task\s+order)\b"
+)
+"""A part of the contract that has a term of its own ('This Supplement ... shall expire
+February 26, 1999'), read as the subject of an end date."""
+
+_THIS_CONTRACT = re.compile(r"\bthis\s+(?:\w+\s+){0,3}?(?:agreement|contract)\b")
+
+
 def _about_contract(lowered_sentence: str) -> bool:
     """An end date must be the contract's: 'All Transition Services will expire December 31,
-    1998' ends a service inside a three-year agreement, not the agreement."""
+    1998' ends a service inside a three-year agreement, not the agreement; nor does 'This
+    Supplement ... expire(s) February 26, 1999 unless terminated under Section 5 of the
+    Agreement' end the agreement it names."""
+    if _SUB_DOCUMENT_SUBJECT.search(lowered_sentence) and not _THIS_CONTRACT.search(
+        lowered_sentence
+    ):
+        return False
     return bool(_CONTRACT_SUBJECT.search(lowered_sentence))
 
 

@@ -9,7 +9,7 @@ from extractors.document import ContractText
 from extractors.governing_law import find_governing_law
 from extractors.nlp import parse
 from extractors.renewal import find_renewal
-from extractors.term import find_term
+from extractors.term import find_term, stated_end_contradicted
 
 
 def doc_of(*pages: str) -> tuple[ContractText, object]:
@@ -256,6 +256,67 @@ def test_a_service_ending_is_not_the_agreements_expiration() -> None:
     term = find_term(text, doc)  # type: ignore[arg-type]
     assert term.expiration_date is None
     assert term.initial_term is not None and term.initial_term.count == 3
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        "This Supplement and its Attachments shall become effective upon execution of the SOW "
+        "and expire February 26, 1999 unless terminated as provided in Section 5.0 of the "
+        "Agreement.",
+        "This Statement of Work will expire on June 30, 2021 unless extended under the Agreement.",
+        "The term of this Work Order shall end on March 31, 2019 as set out in the Agreement.",
+    ],
+)
+def test_a_supplements_own_end_is_not_the_agreements_expiration(part: str) -> None:
+    """An outsourcing agreement (cuad-dev) whose supplement, 13 pages later, has its own end."""
+    text, doc = doc_of(
+        "SECTION 4.0 TERM This Agreement shall become effective on the Effective Date and "
+        "shall continue for a period of three (3) years unless terminated earlier.",
+        part,
+    )
+    term = find_term(text, doc)  # type: ignore[arg-type]
+    assert term.expiration_date is None
+    assert term.initial_term is not None and term.initial_term.count == 3
+
+
+TERM_SENTENCE = ("SECTION 4.0 TERM This Agreement shall become effective on the Effective Date "
+                 "and shall continue for a period of three (3) years unless terminated earlier.")
+
+
+@pytest.mark.parametrize(
+    ("elsewhere", "start", "expected"),
+    [
+        # a table row's date, far from the term's end: the plainly stated term wins
+        ("Profit rates (after September 30, 1998) apply; all other terms of the Agreement "
+         "shall remain in full force and effect until September 30, 1998.",
+         date(1998, 6, 1), date(2001, 5, 31)),
+        # the stated end agrees with start + term: it stands
+        ("This Agreement expires on May 31, 2001.", date(1998, 6, 1), None),
+        # no start date: nothing to compare with, the stated date stands
+        ("This Agreement shall remain in effect until September 30, 1998.", None, None),
+    ],
+)
+def test_a_plainly_stated_term_outweighs_a_contradicting_end_date(
+    elsewhere: str, start: date | None, expected: date | None
+) -> None:
+    text, doc = doc_of(TERM_SENTENCE, elsewhere)
+    term = find_term(text, doc)  # type: ignore[arg-type]
+    assert term.expiration_date is not None
+    assert stated_end_contradicted(term, start) == expected
+
+
+def test_an_end_date_stated_as_plainly_as_the_term_is_kept() -> None:
+    text, doc = doc_of("The initial term of this Agreement shall be three (3) years. The term of "
+                       "this Agreement shall continue until December 31, 2030.")
+    term = find_term(text, doc)  # type: ignore[arg-type]
+    assert term.expiration_date == date(2030, 12, 31)
+    assert stated_end_contradicted(term, date(2024, 1, 1)) is None
+
+
+def test_this_agreement_as_a_schedule_still_sets_its_end() -> None:
+    text, doc = doc_of("This Agreement, including each Schedule, shall expire on May 31, 2026.")
+    assert find_term(text, doc).expiration_date == date(2026, 5, 31)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
