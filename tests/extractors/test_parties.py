@@ -197,6 +197,17 @@ def test_signature_blocks_when_the_preamble_names_no_one() -> None:
         "CEDAR RIDGE CAPITAL LP", "CEDAR RIDGE MANAGEMENT, LLC"]
 
 
+def test_side_by_side_signature_names_do_not_run_together() -> None:
+    """A two-column signature block flattened to one line (a cuad-dev hosting agreement): the
+    second name is not 'INC. ORCHARD INTERACTIVE, INC.'."""
+    preamble = "WEB SITE HOSTING AGREEMENT\nThis Agreement is made by Lakeside Retail, Inc.\n"
+    signed = ("IN WITNESS WHEREOF, the parties have executed this Agreement.\n"
+              "LAKESIDE RETAIL, INC. ORCHARD INTERACTIVE, INC.\n"
+              "By: /s/ Mark Olsen By: /s/ Ana Ruiz\n")
+    assert [p.name for p in parties_in(preamble, signed)] == [
+        "Lakeside Retail, Inc.", "ORCHARD INTERACTIVE, INC."]
+
+
 def test_signature_blocks_are_ignored_when_the_preamble_names_two() -> None:
     preamble = ('This Services Agreement is made between Lakeside Retail LLC ("Client") and '
                 'Pinecrest Software Inc. ("Vendor").')
