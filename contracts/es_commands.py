@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from contracts.options import HomeOption
@@ -129,6 +130,8 @@ def reindex(
         out.print("deleted: " + ", ".join(report.deleted))
     elif any(old for old, _ in report.swapped.values()):
         out.print("old indices kept: `contracts es prune` deletes them")
+    for warning in report.warnings:
+        err.print(f"[yellow]warning[/]: {escape(warning)}", highlight=False)
 
 
 @es_app.command()

@@ -51,7 +51,7 @@ class EsConfig(BaseModel):
     retry_backoff: float = Field(
         default=0.5, ge=0, description="seconds before the first retry; doubles each time"
     )
-    retry_backoff_max: float = Field(default=30.0, ge=0)
+    retry_backoff_max: float = Field(default=30.0, ge=0, description="longest wait between retries")
     bulk_chunk_size: int = Field(default=500, ge=1, description="actions per bulk request")
     index_prefix: str = Field(default="contracts", pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     refresh: bool = Field(
@@ -117,6 +117,8 @@ class EsSettings(BaseSettings):
     es_bulk_timeout: float = 120.0
     es_max_retries: int = 3
     es_retry_backoff: float = 0.5
+    es_retry_backoff_max: float = 30.0
+    es_bulk_chunk_size: int = 500
     es_index_prefix: str = "contracts"
     es_refresh: bool = False
 

@@ -11,11 +11,13 @@ Compatibility: the Python client's major version must equal the cluster's (clien
 `compatible-with=9`, which an 8.x cluster rejects with `media_type_header_exception`;
 client 8 on a 9.x cluster works by compatibility mode but is unsupported). `check_cluster`
 turns both into one clear message, and the client's product check (`X-Elastic-Product:
-Elasticsearch` on every 2xx answer) into another.
+Elasticsearch` on every 2xx answer) into another. It also refuses 8.x clusters older than
+`MINIMUM_VERSION` (see there for why).
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 import random
 import time
@@ -48,6 +50,25 @@ T = TypeVar("T")
 CLIENT_VERSION = ".".join(str(part) for part in elasticsearch.__version__)
 CLIENT_MAJOR = elasticsearch.__version__[0]
 PINS = {8: "elasticsearch>=8.13,<9", 9: "elasticsearch>=9,<10"}
+MINIMUM_VERSION = (8, 15)
+"""The oldest cluster served. Clause snippets mark prefix terms (`terminat*`, searched on
+`text.exact` only) through `matched_fields` on the unified highlighter, which Elasticsearch
+8.15 added: older clusters ignore it and return those snippets without any mark."""
+UPGRADE_GUIDE = (
+    "https://www.elastic.co/docs/deploy-manage/upgrade/deployment-or-cluster/elasticsearch"
+)
+
+
+ALIAS_ONLY: dict[str, Any] = {"require_alias": True}
+"""Options of every write through an alias (bulk, index). Without them, a write to a missing
+alias (its index deleted by hand while a watcher still runs) auto-creates a concrete index
+of the alias's name, with dynamic mappings (the templates match `<alias>-v*` only): that
+bypasses `dynamic: strict` and stops the alias from ever being created again."""
+CREATE_ALIAS_ONLY: dict[str, Any] = (
+    ALIAS_ONLY if "require_alias" in inspect.signature(Elasticsearch.create).parameters else {}
+)
+"""`ALIAS_ONLY` for `create`, which takes `require_alias` in the 9.x and later 8.x clients
+but not in 8.13's (an unknown keyword would be a TypeError there)."""
 
 
 WRITES_BLOCKED = (
@@ -210,7 +231,8 @@ def build_client(config: EsConfig) -> Elasticsearch:
 
 
 def check_cluster(client: Elasticsearch, retry: Retrying) -> str | None:
-    """The cluster's version after checking it is an Elasticsearch of the client's major.
+    """The cluster's version after checking it is an Elasticsearch of the client's major,
+    and no older than `MINIMUM_VERSION`.
 
     Returns None when the credentials may not read the version (`monitor` privilege): the
     product and media-type checks on every later answer still catch a wrong server.
@@ -220,13 +242,34 @@ def check_cluster(client: Elasticsearch, retry: Retrying) -> str | None:
     except ClusterRefused as exc:
         if exc.status != 403:
             raise
-        log.warning("cannot read the Elasticsearch version (no monitor privilege): not checked")
+        log.warning("cannot read the Elasticsearch version (no monitor privilege): not checked;"
+                    " it must be %s or later", ".".join(map(str, MINIMUM_VERSION)))
         return None
     version = str(info["version"]["number"])
+    if _major_minor(version) < MINIMUM_VERSION:
+        raise IncompatibleCluster(_too_old(version, retry.url))
     if int(version.split(".")[0]) != CLIENT_MAJOR:
         raise IncompatibleCluster(f"Elasticsearch at {retry.url} is {version}: " +
                                   _version_advice(version))
     return version
+
+
+def _major_minor(version: str) -> tuple[int, int]:
+    """(8, 14) of "8.14.3" (or of "8.14.0-SNAPSHOT")."""
+    major, minor = version.split("-")[0].split(".")[:2]
+    return int(major), int(minor)
+
+
+def _too_old(version: str, url: str) -> str:
+    """Why a cluster older than `MINIMUM_VERSION` is refused, and how to get past it."""
+    minimum = ".".join(map(str, MINIMUM_VERSION))
+    return (
+        f"Elasticsearch at {url} is {version}; contract-intel needs Elasticsearch {minimum} or "
+        f"later (clause highlighting of prefix searches such as `terminat*` relies on a "
+        f"{minimum} feature): upgrade the cluster to the latest 8.x (a rolling upgrade, one node "
+        f"at a time: {UPGRADE_GUIDE}), keeping the 8.x Python client (`pip install "
+        f"'{PINS[8]}'`), or to 9.x with `pip install '{PINS[9]}'`"
+    )
 
 
 def connect(config: EsConfig) -> tuple[Elasticsearch, Retrying, str | None]:

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 
 from elasticsearch import Elasticsearch, NotFoundError
 
-from portfolio.elasticsearch.connection import Retrying
+from portfolio.elasticsearch.connection import ALIAS_ONLY, Retrying
 from portfolio.elasticsearch.documents import (
     added_at_from_source,
     correction_document,
@@ -59,7 +59,7 @@ class Corrections:
         document = correction_document(record_id, applied)
         self.retry("store a correction", lambda: self.client.index(
             index=self.alias, id=correction_id(record_id, correction.field), document=document,
-            refresh="wait_for"))
+            refresh="wait_for", **ALIAS_ONLY))
         return record
 
     def undo(self, record_id: str, field: str) -> ContractRecord:

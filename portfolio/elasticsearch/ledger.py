@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime
 
 from elasticsearch import ConflictError, Elasticsearch, NotFoundError
 
-from portfolio.elasticsearch.connection import Retrying
+from portfolio.elasticsearch.connection import ALIAS_ONLY, CREATE_ALIAS_ONLY, Retrying
 from portfolio.elasticsearch.mappings import IndexNames
 from portfolio.elasticsearch.reads import Reader
 from portfolio.errors import UnknownRecord
@@ -71,7 +71,7 @@ class Ledger:
         try:
             self.retry("record a sent alert", lambda: self.client.create(
                 index=self.alerts, id=alert_id(key), document=document, refresh="wait_for",
-            ), expect=(ConflictError,))
+                **CREATE_ALIAS_ONLY), expect=(ConflictError,))
         except ConflictError:
             return False
         return True
@@ -114,7 +114,8 @@ class Ledger:
             "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         self.retry("store alert lead times", lambda: self.client.index(
-            index=self.lead_days, id=record_id, document=document, refresh="wait_for"))
+            index=self.lead_days, id=record_id, document=document, refresh="wait_for",
+            **ALIAS_ONLY))
 
     def overrides(self) -> dict[str, list[int]]:
         hits = self.reader.scan("lead-days", {"match_all": {}}, [{"record_id": "asc"}])

@@ -16,18 +16,25 @@ see a gap: they read the old generation until the swap and the new one after it.
 5. lift the write block from the old indices and keep them (`contracts es prune` deletes
    generations no alias points at; swapping the aliases back undoes a reindex).
 
-Any failure before the swap deletes the new indices and lifts the block: the portfolio is
-as it was.
+A failure undoes what this run did, and only that: it lifts the block if it set one and
+deletes the new indices it created, so the portfolio is as it was. A failure of the swap
+itself may hide a swap that was applied (its answer lost to a timeout, or Ctrl-C): the
+aliases are read back first; an index an alias points at is never deleted, and if the
+aliases point at the new generation the reindex is done. After the swap, a failure to lift
+the old block only warns: writers already use the new indices.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from functools import partial
+from itertools import islice
+from typing import Any, NoReturn
 
-from elasticsearch import Elasticsearch, helpers
+from elasticsearch import ApiError, Elasticsearch, helpers
 
 from portfolio.elasticsearch.config import EsConfig
 from portfolio.elasticsearch.connection import Retrying
@@ -42,6 +49,9 @@ from portfolio.elasticsearch.errors import ReindexError
 from portfolio.elasticsearch.indices import create_index, install_template, live_indices
 from portfolio.elasticsearch.mappings import KINDS, IndexNames
 from portfolio.elasticsearch.reads import Reader
+from portfolio.errors import PortfolioError
+
+log = logging.getLogger(__name__)
 
 LOADING = {"index": {"refresh_interval": "-1"}}
 """Settings of a new index while it is filled (no refresh work until it is complete)."""
@@ -55,6 +65,28 @@ class ReindexReport:
     swapped: dict[str, tuple[str | None, str]] = field(default_factory=dict)
     documents: dict[str, int] = field(default_factory=dict)
     deleted: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """Things the admin should know about a reindex that did succeed."""
+
+
+@dataclass
+class _Changes:
+    """What a run has changed in the cluster so far: what a failure has to undo."""
+
+    created: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    swap_sent: bool = False
+
+
+def _refused(exc: BaseException) -> bool:
+    """Elasticsearch answered the request with a 4xx: it changed nothing. Any other failure
+    (5xx, timeout, no connection) may hide a change that was made."""
+    cause = exc.__cause__
+    return isinstance(cause, ApiError) and 400 <= cause.status_code < 500
+
+
+def _unblock_command(indices: list[str]) -> str:
+    return f'`PUT {",".join(indices)}/_settings {{"index.blocks.write": null}}`'
 
 
 def generations(client: Elasticsearch, names: IndexNames, retry: Retrying) -> dict[str, list[int]]:
@@ -84,29 +116,26 @@ class Reindexer:
         self.reader = Reader(client, names, retry)
 
     def run(self, *, delete_old: bool = False) -> ReindexReport:
+        """The steps of the module docstring; raises `ReindexError` unless the aliases were
+        switched to the new generation."""
         for kind in KINDS:
             install_template(self.client, self.names, kind, self.retry)
         live = live_indices(self.client, self.names, self.retry)
-        generation = 1 + max((n for ns in generations(self.client, self.names, self.retry)
-                              .values() for n in ns), default=0)
-        new = {kind: create_index(self.client, self.names, kind, generation, self.retry,
-                                  with_alias=False, settings=LOADING, exist_ok=False)
-               for kind in KINDS}
+        report = ReindexReport(self._next_generation())
         old = {kind: index.index for kind, index in live.items()}
-        report = ReindexReport(generation)
-        self._block(list(old.values()), True)
+        new = {kind: self.names.index(kind, report.generation) for kind in KINDS}
+        changes = _Changes()
         try:
+            self._create(report.generation, changes)
+            self._pause_writes(list(old.values()), changes)
             report.documents = self._fill(old, new)
             self._verify(old, report.documents)
             self._finish(new)
+            changes.swap_sent = True
             self._swap(old, new)
         except BaseException as exc:
-            self._delete(list(new.values()))
-            self._block(list(old.values()), False)
-            if isinstance(exc, Exception) and not isinstance(exc, ReindexError):
-                raise ReindexError(f"reindex stopped, nothing changed: {exc}") from exc
-            raise
-        self._block(list(old.values()), False)
+            self._recover(exc, new, changes, report)  # returns if the swap was applied
+        self._resume_after_swap(changes.blocked, report)
         report.swapped = {self.names.alias(k): (old.get(k), new[k]) for k in KINDS}
         if delete_old:
             report.deleted = prune(self.client, self.names, self.retry)
@@ -114,20 +143,63 @@ class Reindexer:
 
     # --- steps ---------------------------------------------------------------------------
 
-    def _block(self, indices: list[str], blocked: bool) -> None:
-        """Pause writes on the old indices (the block API waits for writes in flight), or
-        resume them (the setting back to its default, null)."""
+    def _next_generation(self) -> int:
+        """One above every generation in the cluster, aliased or not (no name is reused)."""
+        found = generations(self.client, self.names, self.retry)
+        return 1 + max((n for numbers in found.values() for n in numbers), default=0)
+
+    def _create(self, generation: int, changes: _Changes) -> None:
+        """Create the new indices, refresh off while they are filled.
+
+        An index is this run's to delete unless Elasticsearch refused to create it (e.g. it
+        exists already: not ours); a creation whose answer was lost may have happened.
+        """
+        for kind in KINDS:
+            try:
+                index = create_index(self.client, self.names, kind, generation, self.retry,
+                                     with_alias=False, settings=LOADING, exist_ok=False)
+            except BaseException as exc:
+                if not _refused(exc):
+                    changes.created.append(self.names.index(kind, generation))
+                raise
+            changes.created.append(index)
+
+    def _pause_writes(self, indices: list[str], changes: _Changes) -> None:
+        """Make the old indices read-only (the block API returns once writes in flight are
+        done), then refresh them so that the copy sees every write."""
         if not indices:
             return
-        if blocked:
+        try:
             self.retry("pause writes on the old indices", lambda: self.client.indices.add_block(
                 index=indices, block="write"))
-            self.retry("refresh the old indices",
-                       lambda: self.client.indices.refresh(index=indices))
-        else:
-            self.retry("resume writes on the old indices",
-                       lambda: self.client.indices.put_settings(
-                           index=indices, settings={"index.blocks.write": None}))
+        except BaseException as exc:
+            if not _refused(exc):  # the block may be set though its answer was lost
+                changes.blocked = indices
+            raise
+        changes.blocked = indices
+        self.retry("refresh the old indices", lambda: self.client.indices.refresh(index=indices))
+
+    def _resume_writes(self, indices: list[str]) -> None:
+        """Lift the write block (the setting back to its default, null)."""
+        if not indices:
+            return
+        self.retry("resume writes on the old indices", lambda: self.client.indices.put_settings(
+            index=indices, settings={"index.blocks.write": None}))
+
+    def _resume_after_swap(self, blocked: list[str], report: ReindexReport) -> None:
+        """Lift the old block after a swap; a failure only warns: the reindex is done and
+        writers use the new indices, the block only matters to a swap back."""
+        try:
+            self._resume_writes(blocked)
+        except PortfolioError as exc:
+            self._warn(report, f"the aliases point at the new indices, but the old ones are "
+                       f"still read-only ({exc}): before swapping back, lift the block with "
+                       f"{_unblock_command(blocked)}")
+
+    @staticmethod
+    def _warn(report: ReindexReport, message: str) -> None:
+        log.warning("%s", message)
+        report.warnings.append(message)
 
     def _fill(self, old: dict[str, str], new: dict[str, str]) -> dict[str, int]:
         today = datetime.now(UTC).date()
@@ -168,21 +240,26 @@ class Reindexer:
                    "_source": hit["_source"]}
 
     def _bulk(self, actions: Iterator[dict[str, Any]], what: str) -> None:
-        errors = []
-        for ok, result in helpers.streaming_bulk(
-            self.client.options(request_timeout=self.config.bulk_timeout), actions,
-            chunk_size=self.config.bulk_chunk_size, max_retries=self.config.max_retries,
-            initial_backoff=self.config.retry_backoff, max_backoff=self.config.retry_backoff_max,
-            raise_on_error=False, yield_ok=False,
-        ):
-            if not ok:
-                errors.append(next(iter(result.values())))
+        """Send `actions` chunk by chunk, each chunk retried like any request (429, 5xx,
+        timeouts, with backoff: writes by id are idempotent); rejected documents stop it."""
+        errors: list[dict[str, Any]] = []
+        while chunk := list(islice(actions, self.config.bulk_chunk_size)):
+            errors += self.retry(what, partial(self._send_chunk, chunk))
         if errors:
             first = errors[0]
             raise ReindexError(
                 f"could not {what}: {len(errors)} document(s) rejected, e.g. {first.get('_id')}: "
                 f"{first.get('error')}; the aliases were not moved"
             )
+
+    def _send_chunk(self, chunk: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """One bulk request (the helper retries 429 items); the items it rejected."""
+        return [next(iter(result.values())) for ok, result in helpers.streaming_bulk(
+            self.client.options(request_timeout=self.config.bulk_timeout), chunk,
+            chunk_size=self.config.bulk_chunk_size, max_retries=self.config.max_retries,
+            initial_backoff=self.config.retry_backoff, max_backoff=self.config.retry_backoff_max,
+            raise_on_error=False, yield_ok=False,
+        ) if not ok]
 
     def _verify(self, old: dict[str, str], copied: dict[str, int]) -> None:
         """Every record, alert and override of the (write-blocked) old indices was copied.
@@ -219,6 +296,79 @@ class Reindexer:
     def _delete(self, indices: list[str]) -> None:
         self.retry("delete the unfinished indices", lambda: self.client.indices.delete(
             index=indices, ignore_unavailable=True))
+
+    # --- after a failure -----------------------------------------------------------------
+
+    def _recover(
+        self, exc: BaseException, new: dict[str, str], changes: _Changes, report: ReindexReport
+    ) -> None:
+        """Undo what the run changed and raise; or return, when the swap was applied after
+        all (only its answer was lost) and the reindex is therefore done."""
+        aliased: set[str] = set()
+        if changes.swap_sent:
+            try:
+                aliased = self._aliased(set(new.values()))
+            except PortfolioError as lookup:
+                self._raise(exc, self._undo(changes, keep=set(changes.created)), unknown=(
+                    f"the alias switch may have been applied ({exc}) but the aliases could not "
+                    f"be read back ({lookup}), so no index was deleted: `contracts es status` "
+                    f"shows where they point; if at generation {report.generation}, the "
+                    "reindex is done, otherwise `contracts es prune` deletes the unfinished "
+                    "indices"))
+            if aliased == set(new.values()):
+                self._warn(report, f"the answer to the alias switch was lost ({exc}), but the "
+                           "aliases point at the new indices: the reindex is done")
+                if not isinstance(exc, Exception):  # Ctrl-C: done, and still stop
+                    self._resume_after_swap(changes.blocked, report)
+                    raise exc
+                return
+        problems = self._undo(changes, keep=aliased)
+        if aliased:  # not after an atomic swap; but never delete what an alias points at
+            problems.append(f"an alias points at {', '.join(sorted(aliased))}, kept: "
+                            "`contracts es status` shows the aliases")
+        self._raise(exc, problems)
+
+    def _aliased(self, indices: set[str]) -> set[str]:
+        """Which of `indices` an alias points at now, read from the cluster."""
+        live = live_indices(self.client, self.names, self.retry)
+        return {index.index for index in live.values()} & indices
+
+    def _undo(self, changes: _Changes, keep: set[str]) -> list[str]:
+        """Lift the block this run set, delete the indices it created (but those in `keep`,
+        which an alias points at); what could not be undone, with how to do it by hand."""
+        problems = []
+        try:
+            self._resume_writes(changes.blocked)  # first: the block is what stops writers
+        except PortfolioError as exc:
+            problems.append(f"the old indices are still read-only ({exc}): lift the block with "
+                            f"{_unblock_command(changes.blocked)}")
+        unfinished = [index for index in changes.created if index not in keep]
+        try:
+            if unfinished:
+                self._delete(unfinished)
+        except PortfolioError as exc:
+            problems.append(f"the unfinished indices {', '.join(unfinished)} were not deleted "
+                            f"({exc}): `contracts es prune` deletes them")
+        return problems
+
+    @staticmethod
+    def _raise(exc: BaseException, problems: list[str], unknown: str | None = None) -> NoReturn:
+        """Raise the failure as a `ReindexError` that says what state the cluster is in."""
+        if not isinstance(exc, Exception):  # Ctrl-C and the like stay what they are
+            for problem in filter(None, [unknown, *problems]):
+                log.error("%s", problem)
+            raise exc
+        if unknown is not None:
+            text = unknown
+        elif isinstance(exc, ReindexError):
+            if not problems:
+                raise exc
+            text = str(exc)
+        else:
+            text = f"reindex stopped{', nothing changed' if not problems else ''}: {exc}"
+        if problems:
+            text += "; and not everything could be undone: " + "; ".join(problems)
+        raise ReindexError(text) from exc
 
 
 def prune(client: Elasticsearch, names: IndexNames, retry: Retrying) -> list[str]:

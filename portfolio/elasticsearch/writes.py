@@ -11,6 +11,9 @@ version it would have superseded) is put back as it was (`planning.corrections`)
 others stand, and `RecordsRejected` names each rejected contract with Elasticsearch's
 reason. Re-running the batch is safe.
 
+Every write goes through an alias with `require_alias` (`connection.ALIAS_ONLY`): a missing
+alias fails the write instead of auto-creating an index of that name.
+
 Refresh: writes are searchable within `index.refresh_interval` (1 s by default). Only a
 caller that must read its own writes through search pays for a refresh: `EsConfig.refresh`
 (interactive use, tests), and the watched inbox's `as_new_versions` batches, whose next
@@ -19,6 +22,7 @@ batch finds the current version of a file name by search.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -26,7 +30,12 @@ from typing import Any
 from elasticsearch import Elasticsearch, helpers
 
 from portfolio.elasticsearch.config import EsConfig
-from portfolio.elasticsearch.connection import WRITES_BLOCKED, EsRequestFailed, Retrying
+from portfolio.elasticsearch.connection import (
+    ALIAS_ONLY,
+    WRITES_BLOCKED,
+    EsRequestFailed,
+    Retrying,
+)
 from portfolio.elasticsearch.documents import (
     added_at_from_source,
     clause_document,
@@ -50,6 +59,8 @@ from portfolio.elasticsearch.reads import Reader
 from portfolio.models import AddOutcome
 from schemas.record import ContractRecord
 
+log = logging.getLogger(__name__)
+
 Action = dict[str, Any]
 
 
@@ -62,6 +73,12 @@ def _reason(item: dict[str, Any]) -> str:
             text += f" (caused by: {caused['reason']})"
         return text
     return str(error or f"status {item.get('status')}")
+
+
+def _already_done(op_type: str, status: object) -> bool:
+    """A refusal that means the write's purpose is met: deleting what is already gone
+    (404), creating what already exists (409: `create` is used to keep what is there)."""
+    return (op_type, status) in (("delete", 404), ("create", 409))
 
 
 class RecordWriter:
@@ -102,12 +119,16 @@ class RecordWriter:
                                 skip=frozenset(positions))
             self._undo(corrections(plan, second, stored, set(failed)), now)
             plan = second
-        self._copy_lead_days(plan.lead_day_copies, now)
-        self._move_ledger(plan.lead_day_copies)
+        not_copied = self._copy_lead_days(plan.lead_day_copies, now)
+        self._move_ledger(plan.lead_day_copies)  # sent alerts move even if a copy failed
         if self.config.refresh or as_new_versions:
             self.refresh()
         if rejected:
+            if not_copied:  # RecordsRejected carries the outcomes: it goes first
+                log.error("%s", not_copied)
             raise RecordsRejected(rejected, plan.outcomes)
+        if not_copied:
+            raise EsRequestFailed(not_copied)
         return [outcome for outcome in plan.outcomes if outcome is not None]
 
     def _stored(self, batch: list[ContractRecord], as_new_versions: bool) -> dict[str, Stored]:
@@ -207,13 +228,16 @@ class RecordWriter:
 
     # --- plumbing ------------------------------------------------------------------------
 
-    def _send(self, actions: Sequence[Action]) -> dict[str, str]:
-        """Bulk-write `actions`; record id -> reason for every rejected document."""
+    def _send(
+        self, actions: Sequence[Action], what: str = "write to the portfolio", **options: Any
+    ) -> dict[str, str]:
+        """Bulk-write `actions` (`options`: more `bulk` parameters, e.g. `refresh`); record
+        id -> reason for every rejected document."""
         if not actions:
             return {}
-        return self.retry("write to the portfolio", lambda: self._stream(actions))
+        return self.retry(what, lambda: self._stream(actions, options))
 
-    def _stream(self, actions: Sequence[Action]) -> dict[str, str]:
+    def _stream(self, actions: Sequence[Action], options: dict[str, Any]) -> dict[str, str]:
         failed: dict[str, str] = {}
         client = self.client.options(request_timeout=self.config.bulk_timeout)
         for ok, result in helpers.streaming_bulk(
@@ -225,10 +249,12 @@ class RecordWriter:
             max_backoff=self.config.retry_backoff_max,
             raise_on_error=False,
             yield_ok=False,
+            **ALIAS_ONLY,
+            **options,
         ):
             op_type, item = next(iter(result.items()))
-            if ok or (op_type == "delete" and item.get("status") == 404):
-                continue  # deleting what is already gone is what we wanted
+            if ok or _already_done(op_type, item.get("status")):
+                continue
             reason = _reason(item)
             if "cluster_block_exception" in reason:  # nothing goes in: no record to undo
                 raise EsRequestFailed(f"{WRITES_BLOCKED} ({reason})")
@@ -264,10 +290,17 @@ class RecordWriter:
             raise EsRequestFailed(f"could not move the sent alerts of {', '.join(sorted(moved))}"
                                   f" to their new versions: {answer['failures'][0]}")
 
-    def _copy_lead_days(self, copies: list[tuple[str, str]], now: datetime) -> None:
-        """Per-contract lead times follow a contract to its new version (unless it has some)."""
+    def _copy_lead_days(self, copies: list[tuple[str, str]], now: datetime) -> str | None:
+        """Per-contract lead times follow a contract to its new version (unless it has some).
+
+        "create": an override the new version already has is kept (409, not an error).
+        Sent like every batch (chunks, 429s retried with backoff); the message naming each
+        copy that failed, or None. The caller raises it once the rest of the batch is done:
+        the records are stored, so a re-run would not copy again; the message says how to
+        set the lead times by hand.
+        """
         if not copies:
-            return
+            return None
         alias = self.names.alias("lead-days")
         found = self.reader.sources_by_id([old for old, _ in copies], kind="lead-days")
         actions: list[Action] = [
@@ -277,7 +310,11 @@ class RecordWriter:
             for old, new in copies
             if old in found
         ]
-        if actions:  # "create": an override the new version already has is kept (409)
-            self.retry("copy alert lead times", lambda: list(helpers.streaming_bulk(
-                self.client, actions, raise_on_error=False, yield_ok=False,
-                refresh="wait_for")))
+        failed = self._send(actions, "copy alert lead times", refresh="wait_for")
+        if not failed:
+            return None
+        lost = [f"{new} (from {old[:12]}): {failed[new]}; set them again with `contracts "
+                f"alerts --set-lead-days {new} {','.join(map(str, found[old]['lead_days']))}`"
+                for old, new in copies if new in failed]
+        return ("the alert lead times of these new versions were not copied from their "
+                "previous version: " + "; ".join(lost))

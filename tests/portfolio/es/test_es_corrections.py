@@ -71,7 +71,7 @@ def test_a_correction_rewrites_the_record_then_stores_the_correction(
 
     stored = fake.sent("PUT", "/contracts-corrections/_doc/.*")
     assert [r.path for r in stored] == [f"/contracts-corrections/_doc/{msa.id}:{FIELD}"]
-    assert stored[0].query == {"refresh": "wait_for"}
+    assert stored[0].query == {"refresh": "wait_for", "require_alias": "true"}
     assert stored[0].json() == {
         "key": f"{msa.id}:{FIELD}", "record_id": msa.id, "field": FIELD,
         "value": {"count": 30, "unit": "days"}, "extracted": {"count": 90, "unit": "days"},

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
+from portfolio.elasticsearch.connection import CREATE_ALIAS_ONLY
 from portfolio.elasticsearch.ledger import alert_id
 from portfolio.elasticsearch.store import ElasticsearchPortfolio
 from portfolio.errors import UnknownRecord
@@ -25,7 +26,9 @@ def test_record_alert_creates_once(opened: ElasticsearchPortfolio, fake: Recordi
     assert opened.record_alert(KEY, RID, date(2025, 11, 30), 90, "mailtos:3fa2c19d0e", SENT)
     assert not opened.record_alert(KEY, RID, date(2025, 11, 30), 90, "mailtos:3fa2c19d0e", SENT)
     first = fake.sent("PUT")[0]
-    assert first.query == {"refresh": "wait_for"}
+    # the 8.13 client's create has no require_alias; the pinned 9.x client's has
+    assert first.query == {"refresh": "wait_for",
+                           **({"require_alias": "true"} if CREATE_ALIAS_ONLY else {})}
     assert first.json() == {"key": KEY, "record_id": RID, "deadline": "2025-11-30",
                             "lead_days": 90, "channel": "mailtos:3fa2c19d0e",
                             "sent_at": "2025-09-01T07:30:00+00:00"}
@@ -91,7 +94,7 @@ def test_lead_days(opened: ElasticsearchPortfolio, fake: RecordingEsApi) -> None
                answers.error(404, "not_found", "not found"))
     opened.set_lead_days(RID, [7, 30, 7])
     stored = fake.sent("PUT")[0]
-    assert stored.query == {"refresh": "wait_for"}
+    assert stored.query == {"refresh": "wait_for", "require_alias": "true"}
     assert stored.json()["lead_days"] == [30, 7]
     opened.set_lead_days(RID, None)  # no override to remove: fine
     assert fake.sent("DELETE")[0].query == {"refresh": "wait_for"}

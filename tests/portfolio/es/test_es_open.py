@@ -10,6 +10,7 @@ import logging
 import pytest
 
 from portfolio import open_portfolio
+from portfolio.elasticsearch import connection
 from portfolio.elasticsearch.config import EsConfig
 from portfolio.elasticsearch.connection import CLIENT_MAJOR, EsRequestFailed
 from portfolio.elasticsearch.errors import (
@@ -101,6 +102,35 @@ def test_other_major_version_is_refused_with_the_pin(
     assert f"{other}.15.2" in message
     assert "major version must match" in message
     assert {8: "elasticsearch>=8.13,<9", 9: "elasticsearch>=9,<10"}[other] in message
+
+
+@pytest.mark.parametrize("client_major", [8, CLIENT_MAJOR])
+@pytest.mark.parametrize("version", ["8.0.0", "8.14.3"])
+def test_clusters_older_than_8_15_are_refused_with_the_minimum(
+    fake: RecordingEsApi, config: EsConfig, monkeypatch: pytest.MonkeyPatch, version: str,
+    client_major: int,
+) -> None:
+    """Prefix terms would get no highlight marks there (`matched_fields`, unified: 8.15)."""
+    monkeypatch.setattr(connection, "CLIENT_MAJOR", client_major)
+    fake.route("GET", "/", answers.info(version))
+    with pytest.raises(IncompatibleCluster) as raised:
+        ElasticsearchPortfolio(config)
+    message = str(raised.value)
+    assert f"is {version}; contract-intel needs Elasticsearch 8.15 or later" in message
+    assert "rolling upgrade" in message and connection.UPGRADE_GUIDE in message
+    assert "elasticsearch>=8.13,<9" in message and "elasticsearch>=9,<10" in message
+    assert [r.path for r in fake.requests] == ["/"], "refused before any index is touched"
+
+
+@pytest.mark.parametrize("version", ["8.15.0", "8.19.3"])
+def test_clusters_from_8_15_are_served(
+    fake: RecordingEsApi, config: EsConfig, monkeypatch: pytest.MonkeyPatch, version: str
+) -> None:
+    monkeypatch.setattr(connection, "CLIENT_MAJOR", 8)  # as with the 8.x client they need
+    fake.route("GET", "/", answers.info(version))
+    serve_existing_indices(fake)
+    with ElasticsearchPortfolio(config) as portfolio:
+        assert portfolio.server_version == version
 
 
 def test_media_type_rejection_is_a_version_mismatch(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -17,7 +18,7 @@ from portfolio.elasticsearch.reindex import Reindexer, prune
 from schemas.record import ContractRecord
 from tests.portfolio.es import es_answers as answers
 from tests.portfolio.es.conftest import ALIASES, NAMES, serve_bulk, serve_search, source_of
-from tests.portfolio.es.fake_es_api import RecordingEsApi
+from tests.portfolio.es.fake_es_api import RecordingEsApi, Reply, Request
 
 PATTERNS = ",".join(NAMES.pattern(kind) for kind in KINDS)
 OLD = [NAMES.index(kind, 1) for kind in KINDS]
@@ -91,6 +92,8 @@ def test_reindex_builds_generation_2_and_swaps_atomically(
             {"remove": {"index": NAMES.index(kind, 1), "alias": NAMES.alias(kind)}},
             {"add": {"index": NAMES.index(kind, 2), "alias": NAMES.alias(kind)}})]}
 
+    assert all("require_alias" not in r.query for r in fake.sent("PUT", "/_bulk")), (
+        "the new generation is written by its index names: no alias points there yet")
     lines = [line for r in fake.sent("PUT", "/_bulk") for line in r.ndjson()]
     targets = {next(iter(a.values()))["_index"] for a in answers.actions_of(lines)}
     assert targets == {"contracts-records-v2", "contracts-clauses-v2", "contracts-alerts-v2",
@@ -134,6 +137,32 @@ def test_missing_documents_stop_the_swap(
     assert fake.sent("POST", "/_aliases") == []
 
 
+def test_a_bulk_request_failing_with_5xx_or_a_timeout_is_retried_not_the_end_of_the_reindex(
+    fake: RecordingEsApi, config: EsConfig, contracts: dict[str, ContractRecord],
+    sleeps: list[float],
+) -> None:
+    """The copy is the longest part of a reindex: a passing 503 (a shard relocating) or a
+    slow answer is retried with backoff like every other request, not a rolled-back run."""
+    serve_cluster(fake, [contracts["nda"]])
+    answered: list[int] = []
+
+    def flaky(request: Request) -> Reply | dict[str, Any]:
+        answered.append(1)
+        if len(answered) == 1:
+            return answers.error(503, "unavailable_shards_exception", "primary shard is not active")
+        if len(answered) == 2:
+            return Reply(body=answers.bulk([]), delay=1.0)  # the client gives up at 0.3 s
+        return answers.bulk([answers.bulk_item(a) for a in answers.actions_of(request.ndjson())])
+
+    fake.route("PUT", "/_bulk", flaky)
+    report = reindexer(config.model_copy(update={"bulk_timeout": 0.3})).run()
+    assert report.generation == 2 and len(fake.sent("POST", "/_aliases")) == 1
+    bulks = fake.sent("PUT", "/_bulk")
+    assert bulks[0].body == bulks[1].body == bulks[2].body, "the same chunk, sent again"
+    assert len(sleeps) == 2 and 0 < sleeps[0] <= 0.5 < sleeps[1] <= 1.0  # backoff doubles
+    assert fake.sent("DELETE") == []
+
+
 def test_prune_deletes_generations_no_alias_uses(
     fake: RecordingEsApi, config: EsConfig
 ) -> None:
@@ -173,3 +202,126 @@ def test_cli_status(fake: RecordingEsApi, monkeypatch: pytest.MonkeyPatch) -> No
     assert result.exit_code == 0, result.output
     assert '"alias": "contracts-records"' in result.output
     assert '"index": "contracts-records-v1"' in result.output
+
+
+# --- failures: undo exactly what the run did ---------------------------------------------
+
+OLD_PATH = "/" + ",".join(OLD)
+UNBLOCK = {"index.blocks.write": None}
+
+
+def old_settings(fake: RecordingEsApi) -> list[dict[str, Any]]:
+    """The settings sent to the old generation (the write block lifted, or not)."""
+    return [r.json() for r in fake.sent("PUT", re.escape(OLD_PATH) + "/_settings")]
+
+
+def test_a_refresh_failure_after_the_block_lifts_it_and_deletes_the_new_indices(
+    fake: RecordingEsApi, config: EsConfig, contracts: dict[str, ContractRecord]
+) -> None:
+    serve_cluster(fake, [contracts["nda"]])
+    fake.route("POST", re.escape(OLD_PATH) + "/_refresh",
+               answers.error(503, "unavailable_shards_exception", "primary shard is not active"))
+    with pytest.raises(ReindexError, match=r"nothing changed.*unavailable_shards_exception"):
+        reindexer(config).run()
+    assert len(fake.sent("PUT", re.escape(OLD_PATH) + "/_block/write")) == 1
+    assert old_settings(fake) == [UNBLOCK], "writers are not left facing a read-only portfolio"
+    assert [r.path for r in fake.sent("DELETE")] == ["/" + ",".join(NEW)]
+    assert fake.sent(None, "/_bulk") == [] and fake.sent("POST", "/_aliases") == []
+
+
+def test_a_failed_creation_deletes_only_what_was_created_and_blocks_nothing(
+    fake: RecordingEsApi, config: EsConfig, contracts: dict[str, ContractRecord]
+) -> None:
+    serve_cluster(fake, [contracts["nda"]])
+    fake.route("PUT", "/contracts-alerts-v2", answers.error(
+        403, "security_exception", "action [indices:admin/create] is unauthorized"))
+    with pytest.raises(ReindexError, match="nothing changed"):
+        reindexer(config).run()
+    deleted = [r.path for r in fake.sent("DELETE")]
+    assert deleted == ["/contracts-records-v2,contracts-clauses-v2"], (
+        "not the one refused, not the ones never asked")
+    assert fake.sent("PUT", ".*/_block/write") == [] and old_settings(fake) == []
+
+
+def test_a_failed_block_is_lifted_only_if_it_may_have_been_set(
+    fake: RecordingEsApi, config: EsConfig, contracts: dict[str, ContractRecord]
+) -> None:
+    serve_cluster(fake, [contracts["nda"]])
+    fake.route("PUT", ".*/_block/write", answers.error(
+        403, "security_exception", "action [indices:admin/block/add] is unauthorized"))
+    with pytest.raises(ReindexError):
+        reindexer(config).run()
+    assert old_settings(fake) == [], "refused: no block was set, none to lift"
+    assert [r.path for r in fake.sent("DELETE")] == ["/" + ",".join(NEW)]
+
+
+def swap_answer_lost(fake: RecordingEsApi, applied: bool, timeout: bool) -> None:
+    """`POST _aliases` never answers in time (or answers 503) on every attempt; `applied`:
+    the cluster switched the aliases all the same (a later `GET <aliases>` shows it)."""
+    lost = (Reply(body=answers.acknowledged(), delay=1.0) if timeout else
+            answers.error(503, "process_cluster_event_timeout_exception",
+                          "failed to process cluster event (index-aliases) within 30s"))
+    fake.route("POST", "/_aliases", lost)
+
+    def aliases(request: Request) -> dict[str, Any]:
+        switched = applied and fake.sent("POST", "/_aliases")
+        return answers.all_indices(NAMES, generation=2 if switched else 1)
+
+    fake.route("GET", f"/{ALIASES}", aliases)
+
+
+@pytest.mark.parametrize("timeout", [False, True], ids=["503", "timeout"])
+def test_a_swap_applied_though_its_answer_was_lost_is_a_success(
+    fake: RecordingEsApi, contracts: dict[str, ContractRecord], timeout: bool,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    config = EsConfig(url=fake.url, max_retries=1, request_timeout=0.3 if timeout else 5)
+    serve_cluster(fake, [contracts["nda"]])
+    swap_answer_lost(fake, applied=True, timeout=timeout)
+    with caplog.at_level(logging.WARNING):
+        report = reindexer(config).run()
+    assert len(fake.sent("POST", "/_aliases")) == 2, "retried, then given up"
+    assert report.swapped["contracts-records"] == ("contracts-records-v1", "contracts-records-v2")
+    assert fake.sent("DELETE") == [], "the new indices hold the portfolio now; old ones kept"
+    assert old_settings(fake) == [UNBLOCK]
+    assert report.warnings and "the reindex is done" in report.warnings[0]
+    assert "the reindex is done" in caplog.text
+
+
+def test_a_swap_that_was_not_applied_is_undone(
+    fake: RecordingEsApi, config: EsConfig, contracts: dict[str, ContractRecord]
+) -> None:
+    serve_cluster(fake, [contracts["nda"]])
+    swap_answer_lost(fake, applied=False, timeout=False)
+    with pytest.raises(ReindexError, match=r"nothing changed.*process_cluster_event_timeout"):
+        reindexer(config).run()
+    assert len(fake.sent("GET", f"/{ALIASES}")) == 2, "the aliases were read back first"
+    assert [r.path for r in fake.sent("DELETE")] == ["/" + ",".join(NEW)]
+    assert old_settings(fake) == [UNBLOCK]
+
+
+def test_when_the_swap_cannot_be_checked_nothing_is_deleted(
+    fake: RecordingEsApi, config: EsConfig, contracts: dict[str, ContractRecord]
+) -> None:
+    serve_cluster(fake, [contracts["nda"]])
+    swap_answer_lost(fake, applied=True, timeout=False)
+    fake.route("GET", f"/{ALIASES}", answers.all_indices(NAMES), answers.error(
+        503, "master_not_discovered_exception", "no master"))
+    with pytest.raises(ReindexError, match="contracts es status") as raised:
+        reindexer(config).run()
+    assert "generation 2" in str(raised.value)
+    assert fake.sent("DELETE") == [], "an alias may point at them: never delete blindly"
+    assert old_settings(fake) == [UNBLOCK]
+
+
+def test_a_failure_to_lift_the_old_block_after_the_swap_only_warns(
+    fake: RecordingEsApi, config: EsConfig, contracts: dict[str, ContractRecord]
+) -> None:
+    serve_cluster(fake, [contracts["nda"]])
+    fake.route("PUT", re.escape(OLD_PATH) + "/_settings",
+               answers.error(503, "unavailable_shards_exception", "primary shard is not active"))
+    report = reindexer(config).run()
+    assert len(fake.sent("POST", "/_aliases")) == 1 and fake.sent("DELETE") == []
+    assert report.swapped["contracts-alerts"] == ("contracts-alerts-v1", "contracts-alerts-v2")
+    [warning] = report.warnings
+    assert "still read-only" in warning and '"index.blocks.write": null' in warning

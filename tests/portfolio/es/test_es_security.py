@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from contracts.cli import app
 from portfolio.elasticsearch.config import EsConfig, EsConfigError, load_config
+from portfolio.elasticsearch.connection import Retrying
 from portfolio.elasticsearch.errors import ClusterRefused, ClusterUnreachable
 from portfolio.elasticsearch.store import ElasticsearchPortfolio
 from tests.portfolio.es import es_answers as answers
@@ -167,6 +168,27 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch,
     assert config.api_key is not None and config.api_key.get_secret_value() == API_KEY
     assert (config.index_prefix, config.request_timeout) == ("from-toml", 7.0)  # env wins
     assert API_KEY not in repr(config) and API_KEY not in str(config)
+
+
+def test_bulk_chunk_size_and_backoff_cap_are_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    toml = tmp_path / "contracts.toml"
+    monkeypatch.setenv("CONTRACTS_CONFIG", str(toml))
+    for name in ("CONTRACTS_ES_BULK_CHUNK_SIZE", "CONTRACTS_ES_RETRY_BACKOFF_MAX"):
+        monkeypatch.delenv(name, raising=False)
+    defaults = load_config("https://es.example.com:9200")
+    assert (defaults.bulk_chunk_size, defaults.retry_backoff_max) == (500, 30.0)
+
+    toml.write_text("es_bulk_chunk_size = 200\nes_retry_backoff_max = 4\n")
+    monkeypatch.setenv("CONTRACTS_ES_RETRY_BACKOFF_MAX", "8")
+    config = load_config("https://es.example.com:9200")
+    assert (config.bulk_chunk_size, config.retry_backoff_max) == (200, 8.0)  # env wins
+    assert Retrying(config).delay(10) <= 8.0, "no wait beyond the cap"
+
+    monkeypatch.setenv("CONTRACTS_ES_BULK_CHUNK_SIZE", "0")
+    with pytest.raises(ValidationError, match="bulk_chunk_size"):
+        load_config("https://es.example.com:9200")
 
 
 def test_credentials_are_never_logged_or_printed(

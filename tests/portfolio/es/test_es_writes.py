@@ -7,13 +7,20 @@ from typing import Any
 
 import pytest
 
+from portfolio.elasticsearch.config import EsConfig
 from portfolio.elasticsearch.connection import EsRequestFailed
 from portfolio.elasticsearch.errors import RecordsRejected
 from portfolio.elasticsearch.store import ElasticsearchPortfolio
 from portfolio.models import AddOutcome
 from schemas.record import Clause, ClauseType, ContractRecord
 from tests.portfolio.es import es_answers as answers
-from tests.portfolio.es.conftest import serve_bulk, serve_mget, serve_search, source_of
+from tests.portfolio.es.conftest import (
+    serve_bulk,
+    serve_existing_indices,
+    serve_mget,
+    serve_search,
+    source_of,
+)
 from tests.portfolio.es.fake_es_api import RecordingEsApi
 
 MAPPING_ERROR = {
@@ -57,7 +64,8 @@ def test_add_sends_clauses_first_and_the_record_last(
     request = fake.sent("PUT", "/_bulk")[0]
     assert request.headers["content-type"].startswith("application/vnd.elasticsearch+x-ndjson")
     assert request.body.endswith(b"\n")
-    assert "refresh" not in request.query  # nobody asked to read it back at once
+    # nobody asked to read it back at once; an alias that went missing is not auto-created
+    assert request.query == {"require_alias": "true"}
     lines = request.ndjson()
     clause = lines[3]  # second clause's source
     assert clause["clause_type"] == "sla" and clause["ordinal"] == 1 and clause["page"] == 7
@@ -227,7 +235,7 @@ def test_new_versions_find_the_current_one_by_name_and_refresh(
     assert [(r["record_id"], r["version"], r["superseded_by"]) for r in records] == [
         (v2.id, 2, None), (v1.id, 1, v2.id)]
     copy = fake.sent("PUT", "/_bulk")[1]
-    assert copy.query == {"refresh": "wait_for"}
+    assert copy.query == {"refresh": "wait_for", "require_alias": "true"}
     assert copy.ndjson() == [{"create": {"_index": "contracts-lead-days", "_id": v2.id}},
                              {"record_id": v2.id, "lead_days": [120, 30],
                               "updated_at": copy.ndjson()[1]["updated_at"]}]
@@ -278,3 +286,89 @@ def test_known_ids_ask_without_sources(
     request = fake.sent("POST", "/contracts-records/_mget")[0]
     assert request.query == {"_source": "false"}
     assert request.json() == {"ids": [msa.id, "e" * 64]}
+
+
+def serve_new_version_with_lead_days(
+    fake: RecordingEsApi, v1: ContractRecord,
+    copy: Callable[[int], tuple[int, dict[str, Any]] | None],
+) -> ContractRecord:
+    """`v1` is stored with its own lead times; the version returned replaces it. `copy(n)`
+    answers the n-th (1-based) attempt to create the new version's lead-times document."""
+    v2 = v1.model_copy(update={"id": "e" * 64, "filename": "Northwind-MSA.pdf"})
+    serve_mget(fake, {})
+    serve_mget(fake, {v1.id: {"record_id": v1.id, "lead_days": [120, 30],
+                              "updated_at": "2026-01-05T09:00:00+00:00"}}, kind="lead-days")
+    serve_search(fake, "records", answers.search([answers.hit(
+        "contracts-records", v1.id, {"record_id": v1.id, "record": v1.model_dump(mode="json"),
+                                     "added_at": "2026-01-05T09:00:00+00:00"},
+        score=None, sort=[v1.id])]))
+    attempts: list[str] = []
+
+    def reject(action: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+        if "create" not in action:
+            return None
+        attempts.append(action["create"]["_id"])
+        return copy(len(attempts))
+
+    serve_bulk(fake, reject)
+    fake.route("POST", "/.*/_refresh", answers.refreshed())
+    fake.route("POST", "/contracts-alerts/_update_by_query", answers.updated_by_query(1))
+    return v2
+
+
+def lead_day_copies(fake: RecordingEsApi) -> list[Any]:
+    return [r for r in fake.sent("PUT", "/_bulk") if "create" in r.ndjson()[0]]
+
+
+def test_a_lead_day_copy_refused_with_429_is_retried(
+    opened: ElasticsearchPortfolio, fake: RecordingEsApi, contracts: dict[str, ContractRecord],
+    sleeps: list[float],
+) -> None:
+    overloaded = {"type": "es_rejected_execution_exception",
+                  "reason": "rejected execution of primary operation"}
+    v2 = serve_new_version_with_lead_days(
+        fake, contracts["msa"], lambda n: (429, overloaded) if n == 1 else None)
+    assert opened.add_many([v2], as_new_versions=True) == [AddOutcome.new_version]
+    first, second = lead_day_copies(fake)
+    assert first.ndjson() == second.ndjson(), "the same create, sent again"
+    assert second.query == {"refresh": "wait_for", "require_alias": "true"}
+    assert sleeps == [0.5], "the batch's backoff (CONTRACTS_ES_RETRY_BACKOFF)"
+
+
+def test_a_lead_day_copy_that_exists_already_is_kept(
+    opened: ElasticsearchPortfolio, fake: RecordingEsApi, contracts: dict[str, ContractRecord]
+) -> None:
+    v2 = serve_new_version_with_lead_days(fake, contracts["msa"], lambda n: (409, {
+        "type": "version_conflict_engine_exception",
+        "reason": f"[{'e' * 64}]: version conflict, document already exists (current version "
+                  "[1])"}))
+    assert opened.add_many([v2], as_new_versions=True) == [AddOutcome.new_version]
+    assert len(lead_day_copies(fake)) == 1, "its own lead times win, nothing to retry"
+
+
+def test_a_rejected_lead_day_copy_is_reported(
+    opened: ElasticsearchPortfolio, fake: RecordingEsApi, contracts: dict[str, ContractRecord]
+) -> None:
+    msa = contracts["msa"]
+    v2 = serve_new_version_with_lead_days(fake, msa, lambda n: (400, {
+        "type": "document_parsing_exception",
+        "reason": "[1:15] failed to parse field [lead_days] of type [short]"}))
+    with pytest.raises(EsRequestFailed) as raised:
+        opened.add_many([v2], as_new_versions=True)
+    message = str(raised.value)
+    assert v2.id in message and msa.id[:12] in message
+    assert "document_parsing_exception: [1:15] failed to parse field [lead_days]" in message
+    assert f"contracts alerts --set-lead-days {v2.id} 120,30" in message
+    assert fake.sent("POST", "/contracts-alerts/_update_by_query"), "sent alerts still moved"
+
+
+def test_bulk_requests_hold_at_most_the_chunk_size(
+    fake: RecordingEsApi, contracts: dict[str, ContractRecord]
+) -> None:
+    serve_existing_indices(fake)
+    serve_mget(fake, {})
+    serve_bulk(fake)
+    msa = contracts["msa"]  # five clauses and the record: six actions
+    with ElasticsearchPortfolio(EsConfig(url=fake.url, bulk_chunk_size=4)) as portfolio:
+        assert portfolio.add(msa) is AddOutcome.added
+    assert [len(answers.actions_of(r.ndjson())) for r in fake.sent("PUT", "/_bulk")] == [4, 2]
