@@ -46,7 +46,8 @@ from tests.portfolio.backends import es_test_portfolio
 BACKENDS = ["sqlite", "elasticsearch"]
 
 collect_ignore_glob = [] if importlib.util.find_spec("elasticsearch") else ["es/*"]
-"""The wire tests need the official client (not in requirements.lock until pinned)."""
+"""The wire tests need the official client (pinned in requirements.lock; an install
+without it, e.g. a trimmed deployment, skips them rather than failing to collect)."""
 
 
 def record_id(name: str) -> str:
