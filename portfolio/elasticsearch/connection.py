@@ -33,6 +33,7 @@ from elasticsearch import (
     AuthorizationException,
     Elasticsearch,
     UnsupportedProductError,
+    helpers,
 )
 
 from portfolio.elasticsearch.config import EsConfig
@@ -69,6 +70,16 @@ CREATE_ALIAS_ONLY: dict[str, Any] = (
 )
 """`ALIAS_ONLY` for `create`, which takes `require_alias` in the 9.x and later 8.x clients
 but not in 8.13's (an unknown keyword would be a TypeError there)."""
+
+TRANSIENT_ITEM_STATUSES = (429, 502, 503, 504)
+"""Statuses of a single bulk item worth sending again (a full queue, a shard relocating or
+not yet started), as opposed to a document the mapping rejects."""
+BULK_ITEM_RETRIES: dict[str, Any] = (
+    {"retry_on_status": TRANSIENT_ITEM_STATUSES}
+    if "retry_on_status" in inspect.signature(helpers.streaming_bulk).parameters else {}
+)
+"""Options of every `streaming_bulk`: items refused with a transient status are retried with
+the helper's backoff. Clients before 8.16 retry only 429 (they lack `retry_on_status`)."""
 
 
 WRITES_BLOCKED = (

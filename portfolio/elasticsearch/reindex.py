@@ -37,7 +37,7 @@ from typing import Any, NoReturn
 from elasticsearch import ApiError, Elasticsearch, helpers
 
 from portfolio.elasticsearch.config import EsConfig
-from portfolio.elasticsearch.connection import Retrying
+from portfolio.elasticsearch.connection import BULK_ITEM_RETRIES, Retrying
 from portfolio.elasticsearch.documents import (
     added_at_from_source,
     clause_document,
@@ -258,7 +258,7 @@ class Reindexer:
             self.client.options(request_timeout=self.config.bulk_timeout), chunk,
             chunk_size=self.config.bulk_chunk_size, max_retries=self.config.max_retries,
             initial_backoff=self.config.retry_backoff, max_backoff=self.config.retry_backoff_max,
-            raise_on_error=False, yield_ok=False,
+            raise_on_error=False, yield_ok=False, **BULK_ITEM_RETRIES,
         ) if not ok]
 
     def _verify(self, old: dict[str, str], copied: dict[str, int]) -> None:

@@ -32,6 +32,7 @@ from elasticsearch import Elasticsearch, helpers
 from portfolio.elasticsearch.config import EsConfig
 from portfolio.elasticsearch.connection import (
     ALIAS_ONLY,
+    BULK_ITEM_RETRIES,
     WRITES_BLOCKED,
     EsRequestFailed,
     Retrying,
@@ -250,6 +251,7 @@ class RecordWriter:
             raise_on_error=False,
             yield_ok=False,
             **ALIAS_ONLY,
+            **BULK_ITEM_RETRIES,
             **options,
         ):
             op_type, item = next(iter(result.items()))

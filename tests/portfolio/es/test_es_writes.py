@@ -185,6 +185,29 @@ def test_bulk_429_items_are_retried_with_backoff(
     assert sleeps == [0.5]  # the helper's initial_backoff
 
 
+@pytest.mark.parametrize("status", [503, 429])
+def test_a_bulk_item_refused_with_a_transient_status_is_retried(
+    opened: ElasticsearchPortfolio, fake: RecordingEsApi, contracts: dict[str, ContractRecord],
+    sleeps: list[float], status: int,
+) -> None:
+    """A shard relocating answers one item 503 while the rest of the bulk succeeds."""
+    nda = contracts["nda"]
+    serve_mget(fake, {})
+    seen: list[str] = []
+
+    def refuse_once(action: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+        doc_id = next(iter(action.values()))["_id"]
+        seen.append(doc_id)
+        if doc_id == nda.id and seen.count(doc_id) == 1:
+            return status, {"type": "unavailable_shards_exception",
+                            "reason": "[contracts-records-v1][0] primary shard is not active"}
+        return None
+
+    serve_bulk(fake, refuse_once)
+    assert opened.add(nda) is AddOutcome.added
+    assert seen.count(nda.id) == 2 and sleeps == [0.5]
+
+
 def test_a_failing_bulk_request_is_retried_whole(
     opened: ElasticsearchPortfolio, fake: RecordingEsApi, contracts: dict[str, ContractRecord],
     sleeps: list[float],
