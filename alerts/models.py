@@ -32,6 +32,12 @@ class TrackedDeadline(_Model):
     renews_until: date | None = Field(
         default=None, description="end of the renewal term that follows, if nobody acts"
     )
+    previous_term_end: date | None = Field(
+        default=None,
+        description="last day of the term before the one `row` is about: a reminded date "
+                    "on or before it was that term's and has passed (the contract renewed); "
+                    "None: `row` is in the first term, or that term is not known",
+    )
     ledger: list[AlertEntry] = Field(
         default_factory=list, description="alerts already sent about this contract"
     )

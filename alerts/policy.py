@@ -15,7 +15,10 @@ The rules, and why:
 * **Deadline passed**: when a renewing contract's notice deadline went by after at least
   one reminder about it reached a channel, that channel gets one "deadline passed —
   renewed until X" message, for the latest missed deadline only. Contracts nobody was
-  warned about (just ingested, or a new channel) get no stale news.
+  warned about (just ingested, or a new channel) get no stale news. A reminded date
+  counts as missed only once the contract has moved on to a later term (the date is on
+  or before `TrackedDeadline.previous_term_end`): a date that a correction or a new
+  version of the file replaced within the same term is not news, the new date is.
 * **Delivery failures** are not this module's business: a failed alert is simply not in
   the ledger, so the next run finds it due again.
 """
@@ -108,16 +111,19 @@ def missed_deadline(tracked: TrackedDeadline, channel: str, today: date) -> Aler
     """The "deadline passed — renewed until X" message `channel` still owes, if any.
 
     Only for contracts that renew (an expiring contract has no "renewed until"), and only
-    about the latest date a reminder went out for on this channel that is now behind us.
-    `row` is then the next term's date, so `row.current_term_end` is X.
+    about the latest date a reminder went out for on this channel that belonged to an
+    earlier term than `row`'s (so it is behind us and the contract renewed). `row` is
+    then the next term's date, so `row.current_term_end` is X.
     """
     row = tracked.row
-    if row.kind not in _RENEWING:
+    renewed_after = tracked.previous_term_end
+    if row.kind not in _RENEWING or renewed_after is None:
         return None
     warned = [
         entry.deadline
         for entry in tracked.ledger
-        if entry.channel == channel and entry.lead_days >= 0 and entry.deadline < today
+        if entry.channel == channel and entry.lead_days >= 0
+        and entry.deadline < today and entry.deadline <= renewed_after
     ]
     if not warned:
         return None

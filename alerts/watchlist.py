@@ -9,16 +9,17 @@ calendar always agree, rolling renewals included.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
-from alerts.models import TrackedDeadline, Untracked, Watchlist
+from alerts.models import PASSED_LEAD, TrackedDeadline, Untracked, Watchlist
 from alerts.originals import with_original_locations
 from portfolio import Portfolio
-from portfolio.models import DeadlineRow, NoDateContract, TermState
+from portfolio.models import AlertEntry, DeadlineRow, NoDateContract, TermState
 from portfolio.renewals import NO_DATE_STATES, deadline_row, term_inputs, term_status
 from portfolio.renewals import renews_until as term_renews_until
 from schemas.record import ContractRecord
+from schemas.terms import renewal_term_end
 
 
 def current_records(portfolio: Portfolio) -> Iterator[ContractRecord]:
@@ -35,6 +36,32 @@ def renews_until(record: ContractRecord, row: DeadlineRow) -> date | None:
     return term_renews_until(term_inputs(record), row)
 
 
+def previous_term_end(record: ContractRecord, renewals_elapsed: int) -> date | None:
+    """Last day of the term before the `renewals_elapsed`-th renewal term (0: the first
+    term, which has none before it: None). Exact to the day: the same anchoring as
+    `schemas.terms.roll_forward` (renewal terms count from the first renewal day)."""
+    inputs = term_inputs(record)
+    first_end = inputs.initial_term_end
+    if renewals_elapsed < 1 or first_end is None:
+        return None
+    if renewals_elapsed == 1:
+        return first_end
+    if inputs.renewal_term is None or inputs.renewal_term.count == 0:
+        return None
+    return renewal_term_end(first_end + timedelta(days=1), inputs.renewal_term,
+                            renewals_elapsed - 1)
+
+
+def passed_news_possible(ledger: Iterable[AlertEntry], today: date) -> bool:
+    """True if a reminder in `ledger` is about a date before `today` and no "deadline
+    passed" message about that date went to its channel yet (only then does the policy
+    need `TrackedDeadline.previous_term_end`)."""
+    entries = list(ledger)
+    told = {(e.deadline, e.channel) for e in entries if e.lead_days == PASSED_LEAD}
+    return any(e.lead_days >= 0 and e.deadline < today and (e.deadline, e.channel) not in told
+               for e in entries)
+
+
 def track(
     record: ContractRecord,
     row: DeadlineRow,
@@ -49,6 +76,7 @@ def track(
         lead_days=list(lead_days),
         renewals_elapsed=status.renewals_elapsed,
         renews_until=renews_until(record, row),
+        previous_term_end=previous_term_end(record, status.renewals_elapsed),
         ledger=portfolio.alerts_for(record.id) if portfolio is not None else [],
         first_version_id=first_version_id(record, portfolio),
     )
@@ -124,7 +152,8 @@ def due_watchlist(
 
     The policy only ever sends about a date within the longest lead time (a reminder) or
     about a contract the ledger already holds an alert for (a "deadline passed" message),
-    so only those contracts are tracked: `plan_alerts` gives the same alerts as over the
+    so only those contracts are tracked (a record is read only to date its previous term,
+    when such a message may be owed): `plan_alerts` gives the same alerts as over the
     full watchlist, and the untracked list is the same (left empty without
     `with_untracked`: listing every undated contract costs more than planning). The store
     answers from its deadline index (`Portfolio.deadline_details`) instead of reading
@@ -136,13 +165,19 @@ def due_watchlist(
     result = Watchlist()
     for detail in portfolio.deadline_details(today, max(every_lead, default=0), own_roles, warned):
         record_id = detail.row.record_id
+        ledger = portfolio.alerts_for(record_id)
+        before = None  # read the record only when "deadline passed" news may be owed
+        if detail.renewals_elapsed > 0 and passed_news_possible(ledger, today):
+            record = portfolio.get(record_id)
+            before = previous_term_end(record, detail.renewals_elapsed) if record else None
         result.tracked.append(TrackedDeadline(
             row=detail.row,
             source=detail.source,
             lead_days=list(overrides.get(record_id, default_lead_days)),
             renewals_elapsed=detail.renewals_elapsed,
             renews_until=detail.renews_until,
-            ledger=portfolio.alerts_for(record_id),
+            previous_term_end=before,
+            ledger=ledger,
         ))
     if with_untracked:
         result.untracked = [_untracked(c) for c in portfolio.no_date_contracts(today)]

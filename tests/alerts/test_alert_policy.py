@@ -10,7 +10,7 @@ Dates used below (fixture contracts, as of 2026-11-21):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -25,7 +25,8 @@ from alerts.policy import (
 from alerts.watchlist import track
 from portfolio.models import AlertEntry, DeadlineKind
 from portfolio.renewals import deadline_row
-from schemas.record import ContractRecord
+from schemas.record import ContractRecord, Duration
+from tests.portfolio.generated import portfolio_records
 
 DEFAULT = [90, 60, 30, 14, 7, 1]
 OURS = frozenset({"customer", "subscriber", "client", "licensee"})
@@ -205,3 +206,69 @@ def test_passed_news_comes_first(fixture_records: dict[str, ContractRecord]) -> 
         (AlertKind.passed, "msa_sla_exhibit.pdf"),
         (AlertKind.reminder, "saas_subscription.pdf"),
     ]
+
+
+def _with_notice(record: ContractRecord, days: int) -> ContractRecord:
+    """`record` as a correction of its notice period leaves it (`contracts correct`)."""
+    renewal = record.renewal.model_copy(update={"notice_period": Duration(count=days,
+                                                                          unit="days")})
+    return record.model_copy(update={"renewal": renewal})
+
+
+def test_no_passed_message_for_a_date_a_correction_replaced(
+    fixture_records: dict[str, ContractRecord],
+) -> None:
+    """The 30-day reminder went out for 2026-11-30, then the notice period was corrected
+    from 90 to 60 days: the deadline of the same term is now 2026-12-30. When 2026-11-30
+    goes by nothing has passed and nothing renewed: no "deadline passed" message (it
+    would say "renewed until 2027-02-28", the end of the term still in force)."""
+    msa = _with_notice(fixture_records["msa_sla_exhibit"], 60)
+    ledger = [sent(msa, "2026-11-30", 30)]
+    today = d("2026-12-01")
+    item = tracked(msa, today, ledger=ledger)
+    assert (item.row.due_date, item.row.current_term_end) == (d("2026-12-30"), d("2027-02-28"))
+    assert missed_deadline(item, "mail", today) is None
+    assert [(a.kind, a.deadline, a.lead_days) for a in plan_alerts([item], ["mail"], today)] \
+        == [(AlertKind.reminder, d("2026-12-30"), 30)]
+    # when the corrected deadline itself goes by, that is the news, once
+    later = d("2026-12-31")
+    ledger.append(sent(msa, "2026-12-30", 1))
+    alert = missed_deadline(tracked(msa, later, ledger=ledger), "mail", later)
+    assert alert is not None
+    assert (alert.deadline, alert.row.current_term_end) == (d("2026-12-30"), d("2028-02-29"))
+
+
+def test_previous_term_end_is_where_the_last_deadline_belonged() -> None:
+    """Exact to the day on every generated contract and many days: the term before the
+    row's term ends on the day `previous_term_end` says (None while in the first term),
+    so a reminded deadline of that term always qualifies for "deadline passed" news."""
+    from portfolio.renewals import term_inputs
+    from schemas.terms import notice_deadline, roll_forward
+
+    days = [date(2024, 1, 1) + timedelta(days=n) for n in range(0, 1500, 131)]
+    checked = 0
+    for record in portfolio_records(80):
+        for today in days:
+            row = deadline_row(record, today)
+            if row is None or row.kind is DeadlineKind.expiration:
+                continue
+            item = track(record, row, DEFAULT)
+            if item.renewals_elapsed == 0:
+                assert item.previous_term_end is None
+                continue
+            end = item.previous_term_end
+            assert end is not None and end < row.current_term_end
+            act_by = notice_deadline(end, row.notice_period) if row.notice_period else end
+            before = deadline_row(record, act_by)  # the last day that term could be stopped
+            assert before is not None and before.due_date == act_by, (record.id, today)
+            # that term, or an earlier one with the very same act-by date (daily renewals on
+            # business days' notice: Saturday's, Sunday's and Monday's terms share a Thursday)
+            assert before.current_term_end <= end, (record.id, today)
+            # and exactly the end `roll_forward` gives the term after `renewals_elapsed - 1`
+            inputs = term_inputs(record)
+            assert inputs.initial_term_end is not None
+            chain = roll_forward(inputs.initial_term_end, inputs.renewal_term, None, date.min,
+                                 past_terms=item.renewals_elapsed - 1)
+            assert chain.current_term_end == end, (record.id, today)
+            checked += 1
+    assert checked > 100

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 from prefect.client.orchestration import get_client
 
-from alerts import DeliveryStatus
+from alerts import PASSED_LEAD, AlertKind, DeliveryStatus
 from flows.alerts import renewal_alerts
 from portfolio.sqlite import SqlitePortfolio
 from tests.alert_fixtures import Mailbox, Webhook, free_port
@@ -172,3 +172,27 @@ def _msa_uid(portfolio: SqlitePortfolio, tracked_rows: object, deadline_event: o
     tracked = tracked_rows(portfolio, rows, LEADS)  # type: ignore[operator]
     [msa] = [t for t in tracked if t.row.filename == "msa_sla_exhibit.pdf"]
     return str(deadline_event(msa, datetime.now(UTC))["UID"])  # type: ignore[operator]
+
+
+def test_a_date_replaced_by_a_correction_is_not_reported_as_passed(
+    prefect_server: None, fixture_store: str, webhook: Webhook
+) -> None:
+    """The MSA's 30-day reminder goes out for 2026-11-30; then its notice period is
+    corrected from 90 to 60 days, which moves the deadline of the same term to 2026-12-30.
+    On 2026-12-01 nothing has passed: the reminder for the new date goes out, and no
+    "deadline passed — renewed until 2027-02-28" message. After 2026-12-30 that one does."""
+    run(fixture_store, "2026-11-10", [webhook.url])
+    with SqlitePortfolio(fixture_store) as portfolio:
+        msa = portfolio.find("msa_sla_exhibit.pdf")[0]
+        portfolio.correct(msa.id, "renewal.notice_period", "60 days", by="test")
+
+    def msa_alerts(today: str) -> list[tuple[AlertKind, date, int]]:
+        report = run(fixture_store, today, [webhook.url])
+        return [(o.alert.kind, o.alert.deadline, o.alert.lead_days) for o in report.outcomes
+                if o.alert.row.record_id == msa.id and o.status is DeliveryStatus.sent]
+
+    assert msa_alerts("2026-12-01") == [(AlertKind.reminder, date(2026, 12, 30), 30)]
+    assert msa_alerts("2026-12-30") == [(AlertKind.reminder, date(2026, 12, 30), 1)]
+    assert msa_alerts("2026-12-31") == [(AlertKind.passed, date(2026, 12, 30), PASSED_LEAD)]
+    assert webhook.titles()[-1] == ("Notice deadline passed: Master Services Agreement "
+                                    "(Northwind Cloud Services, Inc.) renewed until 2028-02-29")
