@@ -240,10 +240,12 @@ def renewals(
             from contracts.alert_commands import export_renewals
 
             export_renewals(portfolio, rows, settings, as_of, today is not None, ics, csv_file)
+        no_date = [] if json_out else portfolio.no_date_contracts(as_of)
     if json_out:
         out.print_json(json.dumps([json.loads(row.model_dump_json()) for row in rows]))
     else:
         render.deadlines(out, rows, as_of, within)
+        render.no_date_contracts(out, no_date)
 
 
 def main() -> None:  # pragma: no cover - console entry point

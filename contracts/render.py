@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from schemas import ContractRecord, Evidence
 if TYPE_CHECKING:
     from flows.ingest import IngestReport
     from portfolio import DeadlineRow, SearchResult
+    from portfolio.models import NoDateContract
 
 _STATUS_STYLE = {"added": "green", "new_version": "green", "replaced": "cyan",
                  "unchanged": "dim", "duplicate": "dim", "failed": "red"}
@@ -221,6 +223,41 @@ def deadlines(console: Console, rows: list[DeadlineRow], today: date, within: in
             style=style,
         )
     console.print(table)
+
+
+NO_DATE_SHOWN = 20
+"""Contracts with no date to act on listed by name under the deadlines; more are counted."""
+
+_NO_DATE_WHY = {
+    "evergreen": "runs until terminated on notice",
+    "perpetual": "no end date",
+    "undated": "term end unknown",
+    "expired": "term ended; cannot be rolled forward",
+}
+
+
+def no_date_contracts(console: Console, contracts: list[NoDateContract]) -> None:
+    """The contracts `deadlines` cannot list: nothing to act by, and why (evergreen,
+    perpetual, undated), so an admin sees every contract is accounted for."""
+    if not contracts:
+        return
+    table = Table(title=f"No date to act on ({len(contracts)})", expand=True)
+    table.add_column("term", no_wrap=True)
+    table.add_column("contract", ratio=3)
+    table.add_column("why", ratio=3)
+    ordered = sorted(contracts, key=lambda c: (c.state.value, (c.title or c.filename).lower()))
+    for contract in ordered[:NO_DATE_SHOWN]:
+        why = contract.note or _NO_DATE_WHY.get(contract.state.value, "")
+        if contract.notice_period is not None and contract.state.value == "evergreen":
+            why = f"runs until terminated on {contract.notice_period}' notice"
+        table.add_row(contract.state.value, escape(contract.title or contract.filename),
+                      escape(why))
+    console.print(table)
+    if len(ordered) > NO_DATE_SHOWN:
+        counts = Counter(c.state.value for c in ordered)
+        console.print(f"… and {len(ordered) - NO_DATE_SHOWN} more ("
+                      + ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
+                      + " in all): `contracts renewals --csv FILE` lists every one")
 
 
 def ingest_report(console: Console, report: IngestReport) -> None:

@@ -85,3 +85,22 @@ def test_search_show_list_renewals(home: Path) -> None:
 def test_bad_today_is_a_clear_usage_error(home: Path) -> None:
     code, _, stderr = run("renewals", "--today", "tomorrow", "--home", str(home))
     assert code == 2 and "not a date" in stderr
+
+
+def test_renewals_accounts_for_contracts_with_no_date_to_act_on(
+    tmp_path: Path, prefect_server: None
+) -> None:
+    """Evergreen and perpetual contracts have no deadline, but an admin must see them."""
+    home = tmp_path / "home"
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures" / "contracts"
+    code, stdout, stderr = run("ingest", str(fixtures / "evergreen_services.pdf"),
+                               str(fixtures / "perpetual_license.pdf"), "--home", str(home),
+                               "--today", "2026-11-21")
+    assert code == 0, stdout + stderr
+    code, stdout, _ = run("renewals", "--today", "2026-11-21", "--home", str(home))
+    assert code == 0 and "no notice deadlines" in stdout
+    assert "No date to act on (2)" in stdout
+    assert "evergreen" in stdout and "terminated on 30" in stdout and "days' notice" in stdout
+    assert "perpetual" in stdout and "no end date" in stdout
+    code, stdout, _ = run("renewals", "--today", "2026-11-21", "--json", "--home", str(home))
+    assert json.loads(stdout) == [], "the JSON stays the list of dated rows"
