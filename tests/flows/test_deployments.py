@@ -47,3 +47,11 @@ def test_worker_serves_the_same_deployments_with_the_local_data_directory() -> N
     assert "inbox" not in alerts.parameters  # only overrides the flow takes are applied
     assert alerts.parameters["store"] == "/data/contracts/portfolio.db"
     assert alerts.schedules[0].schedule.cron == BY_NAME["renewal-alerts"].schedules[0].cron
+
+
+def test_only_ingest_inbox_reads_the_watched_inbox() -> None:
+    """A bulk import over inbox/ would index files without archiving them, racing the
+    deployment that moves them to archive/ or failed/."""
+    paths = BY_NAME["ingest"].parameters["paths"]
+    assert not any(path.rstrip("/").endswith("inbox") for path in paths)
+    assert BY_NAME["ingest"].schedules == [], "a bulk import runs on demand"
