@@ -6,7 +6,10 @@ ledger (retried) -> table artifact of what went out.
 
 An alert is recorded only after its channel accepted it, so a delivery that still fails
 after the retries stays unsent and the next run (tomorrow's, or a re-run) finds it due
-again. The order "send, then record" means a crash between the two can repeat one alert;
+again. A channel whose alert failed every attempt is not tried again in the same run: its
+other alerts are reported failed at once (a dead mail server must not cost each alert all
+its retries) and are retried next run, while the other channels deliver as usual.
+The order "send, then record" means a crash between the two can repeat one alert;
 the other order could lose one, which is worse for a deadline. Notification URLs are read
 from the settings (`CONTRACTS_NOTIFY_URLS` or `contracts.toml`) unless passed in: flow
 parameters are stored by the Prefect server, and the URLs hold passwords and tokens.
@@ -85,6 +88,18 @@ def _deliver_and_record(
     return AlertOutcome(alert=alert, subject=message.subject, status=DeliveryStatus.sent)
 
 
+def _not_tried(alert: Alert, why: str) -> AlertOutcome:
+    """An alert for a channel that already failed every attempt in this run.
+
+    A dead mail server or webhook would otherwise cost each due alert all its retries
+    (about 30 s apiece with the defaults): hundreds of alerts would take hours. The alert
+    is unsent and not in the ledger, so the next run tries it again, like any failure.
+    """
+    return AlertOutcome(alert=alert, subject=compose(alert).subject,
+                        status=DeliveryStatus.failed,
+                        error=f"not tried: this channel failed earlier in this run ({why})")
+
+
 def _publish(report: AlertRunReport, labels: dict[str, str]) -> None:
     rows = [
         {
@@ -141,13 +156,19 @@ def renewal_alerts(
     found.tracked = with_original_locations(found.tracked, Path(home) if home else settings.home)
     report = AlertRunReport(today=today, dry_run=dry_run, channels=plan_for,
                             untracked=found.untracked)
+    down: dict[str, str] = {}  # channel id -> why its last alert failed every attempt
     for alert in plan_alerts(found.tracked, plan_for, today):
         if dry_run:
             report.outcomes.append(AlertOutcome(alert=alert, subject=compose(alert).subject,
                                                 status=DeliveryStatus.preview))
             continue
-        outcome = _deliver_and_record(alert, by_id[alert.channel], store, retries,
-                                      retry_delay_seconds)
+        if alert.channel in down:
+            outcome = _not_tried(alert, down[alert.channel])
+        else:
+            outcome = _deliver_and_record(alert, by_id[alert.channel], store, retries,
+                                          retry_delay_seconds)
+            if outcome.status is DeliveryStatus.failed:
+                down[alert.channel] = outcome.error or "delivery failed"
         if outcome.error:
             logger.warning("%s: %s", outcome.subject, outcome.error)
         report.outcomes.append(outcome)

@@ -93,7 +93,7 @@ def test_failed_delivery_is_retried_and_not_recorded(
     closed = Mailbox(free_port()).url()  # nothing listens on that port
     report = run(fixture_store, "2026-11-21", [webhook.url, closed], retries=1)
     assert report.count(DeliveryStatus.failed) == 8 and report.count(DeliveryStatus.sent) == 0
-    assert webhook.attempts == 8  # 4 alerts x (1 try + 1 retry)
+    assert webhook.attempts == 2  # the first alert: 1 try + 1 retry; then the channel is down
     assert any("500" in (o.error or "") for o in report.outcomes)
     with SqlitePortfolio(fixture_store) as portfolio:
         assert all(not portfolio.alerts_for(r.id) for r in portfolio.records())
@@ -196,3 +196,21 @@ def test_a_date_replaced_by_a_correction_is_not_reported_as_passed(
     assert msa_alerts("2026-12-31") == [(AlertKind.passed, date(2026, 12, 30), PASSED_LEAD)]
     assert webhook.titles()[-1] == ("Notice deadline passed: Master Services Agreement "
                                     "(Northwind Cloud Services, Inc.) renewed until 2028-02-29")
+
+
+def test_a_dead_channel_is_tried_once_per_run_and_the_others_still_deliver(
+    prefect_server: None, fixture_store: str, smtp_server: Mailbox, webhook: Webhook
+) -> None:
+    webhook.status = 503
+    report = run(fixture_store, "2026-11-21", [webhook.url, smtp_server.url()], retries=2)
+    assert webhook.attempts == 3, "one alert's tries (1 + 2 retries), not every alert's"
+    failed = [o for o in report.outcomes if o.status is DeliveryStatus.failed]
+    assert len(failed) == 4 and report.count(DeliveryStatus.sent) == 4
+    assert sum("not tried: this channel failed earlier in this run" in (o.error or "")
+               for o in failed) == 3
+    assert sorted(smtp_server.subjects()) == sorted(DUE_ON_21ST)
+
+    webhook.status = 200  # back up: the next run sends the webhook's four, and only those
+    again = run(fixture_store, "2026-11-21", [webhook.url, smtp_server.url()])
+    assert again.count(DeliveryStatus.sent) == 4 and webhook.titles() == DUE_ON_21ST
+    assert len(smtp_server.subjects()) == 4
