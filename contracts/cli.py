@@ -217,9 +217,18 @@ def list_records(
         out.print("the portfolio is empty: add contracts with `contracts ingest PATH`")
 
 
+SHOWN_DAYS = 90
+"""`contracts renewals` lists this many days ahead unless --within says otherwise."""
+EVERY_NEXT_DATE = 36_525
+"""Days ahead that reach every contract's next date (one per contract): what the calendar
+and spreadsheet exports hold unless --within is given, so no alarm is left out."""
+
+
 @app.command()
 def renewals(
-    within: Annotated[int, typer.Option(help="days ahead to look")] = 90,
+    within: Annotated[int | None, typer.Option(
+        help=f"days ahead to look [default: {SHOWN_DAYS}; for --ics/--csv: every "
+             "contract's next date]", show_default=False)] = None,
     today: TodayOption = None,
     json_out: Annotated[bool, typer.Option("--json")] = False,
     ics: Annotated[Path | None, typer.Option("--ics", metavar="FILE", help="also write an "
@@ -234,17 +243,21 @@ def renewals(
 
     settings = _settings(home, store)
     as_of = _today(today)
+    days = SHOWN_DAYS if within is None else within
     with open_portfolio(settings.store_url) as portfolio:
-        rows = portfolio.upcoming_deadlines(as_of, within, own_roles=settings.own_role_set)
+        rows = portfolio.upcoming_deadlines(as_of, days, own_roles=settings.own_role_set)
         if ics or csv_file:
             from contracts.alert_commands import export_renewals
 
-            export_renewals(portfolio, rows, settings, as_of, today is not None, ics, csv_file)
+            exported = rows if within is not None else portfolio.upcoming_deadlines(
+                as_of, EVERY_NEXT_DATE, own_roles=settings.own_role_set)
+            export_renewals(portfolio, exported, settings, as_of, today is not None, ics,
+                            csv_file)
         no_date = [] if json_out else portfolio.no_date_contracts(as_of)
     if json_out:
         out.print_json(json.dumps([json.loads(row.model_dump_json()) for row in rows]))
     else:
-        render.deadlines(out, rows, as_of, within)
+        render.deadlines(out, rows, as_of, days)
         render.no_date_contracts(out, no_date)
 
 

@@ -104,3 +104,19 @@ def test_renewals_accounts_for_contracts_with_no_date_to_act_on(
     assert "perpetual" in stdout and "no end date" in stdout
     code, stdout, _ = run("renewals", "--today", "2026-11-21", "--json", "--home", str(home))
     assert json.loads(stdout) == [], "the JSON stays the list of dated rows"
+
+
+def test_calendar_export_holds_every_next_date_unless_within_is_given(
+    home: Path, tmp_path: Path
+) -> None:
+    """The notice deadline 2026-11-30 is 182 days after 2026-06-01: past the table's 90
+    days, but a calendar imported today must already hold it (and its 90-day alarm)."""
+    everything, window = tmp_path / "all.ics", tmp_path / "90.ics"
+    code, stdout, _ = run("renewals", "--today", "2026-06-01", "--ics", str(everything),
+                          "--home", str(home))
+    assert code == 0 and "no notice deadlines" in stdout  # the table keeps its 90 days
+    assert everything.read_text().count("BEGIN:VEVENT") == 1
+    assert "DTSTART;VALUE=DATE:20261130" in everything.read_text()
+    code, _, _ = run("renewals", "--today", "2026-06-01", "--within", "90", "--ics",
+                     str(window), "--home", str(home))
+    assert code == 0 and window.read_text().count("BEGIN:VEVENT") == 0
