@@ -2,7 +2,8 @@
 
 The `records.record_json` column is the source of truth (`get` validates it back into a
 `ContractRecord`); the other columns and the `parties`/`clauses` tables are derived from it
-on every write, for filtering and search. Schema and migrations: `portfolio.sqlite_schema`.
+on every write, for filtering and search (`portfolio.sqlite_records`). Schema and
+migrations: `portfolio.sqlite_schema`.
 
 Concurrency: one connection per instance, guarded by a lock, so an instance may be shared
 between threads but runs their calls one at a time. For parallel work open one instance
@@ -21,8 +22,6 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from portfolio.base import Portfolio
 from portfolio.errors import UnknownCorrection, UnknownRecord
 from portfolio.models import (
@@ -35,12 +34,10 @@ from portfolio.models import (
     NoDateContract,
     SearchResult,
 )
-from portfolio.query import fold
 from portfolio.sqlite_corrections import (
     delete_correction,
     save_corrections,
     stored_corrections,
-    with_corrections,
 )
 from portfolio.sqlite_deadline_queries import (
     detail_rows,
@@ -49,18 +46,11 @@ from portfolio.sqlite_deadline_queries import (
     upcoming_rows,
 )
 from portfolio.sqlite_deadline_rules import rebuild_if_rules_changed
-from portfolio.sqlite_deadlines import write_deadline
+from portfolio.sqlite_records import rewrite_record, store_record, stored_record
 from portfolio.sqlite_schema import migrate
 from portfolio.sqlite_search import SupersededRecords, run_search
-from portfolio.sqlite_versions import (
-    current_version,
-    keep_version,
-    next_version,
-    supersede,
-    write_version_columns,
-)
 from schemas.corrections import apply_corrections, extracted_record
-from schemas.record import ContractRecord, Correction, Party
+from schemas.record import ContractRecord, Correction
 
 BATCH = 500
 """Rows per batch when iterating records or looking up many ids (bounded memory/params)."""
@@ -75,31 +65,6 @@ CACHE_KIB = 64 * 1024
 
 _HEX = frozenset("0123456789abcdef")
 MIN_ID_PREFIX = 6
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day is not None else None
-
-
-def _record_columns(record: ContractRecord, record_json: str) -> tuple[object, ...]:
-    return (
-        record.filename,
-        record.source,
-        record.title,
-        record.governing_law,
-        _iso(record.agreement_date),
-        _iso(record.effective_date),
-        _iso(record.expiration_date),
-        int(record.perpetual),
-        int(record.renewal.auto_renews),
-        int(record.renewal.evergreen),
-        record_json,
-    )
-
-
-def _party_match_text(party: Party) -> str:
-    """Folded name and aliases, separated by a character no search text contains."""
-    return "\x1f".join(fold(n) for n in [party.name, *party.aliases])
 
 
 class SqlitePortfolio(Portfolio):
@@ -160,13 +125,13 @@ class SqlitePortfolio(Portfolio):
 
     def add(self, record: ContractRecord) -> AddOutcome:
         with self._write() as conn:
-            return _store(conn, record)
+            return store_record(conn, record)
 
     def add_many(
         self, records: Iterable[ContractRecord], *, as_new_versions: bool = False
     ) -> list[AddOutcome]:
         with self._write() as conn:
-            return [_store(conn, record, as_new_versions) for record in records]
+            return [store_record(conn, record, as_new_versions) for record in records]
 
     def get(self, record_id: str) -> ContractRecord | None:
         with self._lock:
@@ -289,27 +254,27 @@ class SqlitePortfolio(Portfolio):
 
     def store_correction(self, record_id: str, correction: Correction) -> ContractRecord:
         with self._write() as conn:
-            stored = _stored_record(conn, record_id)
+            stored = stored_record(conn, record_id)
             kept = [c for c in stored_corrections(conn, record_id) if c.field != correction.field]
             record = apply_corrections(extracted_record(stored), [*kept, correction])
             save_corrections(conn, record_id, record.corrections)
-            _rewrite(conn, record)
+            rewrite_record(conn, record)
         return record
 
     def undo_correction(self, record_id: str, field: str) -> ContractRecord:
         with self._write() as conn:
-            stored = _stored_record(conn, record_id)
+            stored = stored_record(conn, record_id)
             if not delete_correction(conn, record_id, field):
                 raise UnknownCorrection(f"{field} of {stored.filename} ({record_id[:12]}) has "
                                         "no correction to undo")
             remaining = stored_corrections(conn, record_id)
             record = apply_corrections(extracted_record(stored), remaining)
-            _rewrite(conn, record)
+            rewrite_record(conn, record)
         return record
 
     def corrections(self, record_id: str) -> list[Correction]:
         with self._read() as conn:
-            _stored_record(conn, record_id)
+            stored_record(conn, record_id)
             return stored_corrections(conn, record_id)
 
     # --- alert ledger --------------------------------------------------------------------
@@ -387,105 +352,3 @@ class SqlitePortfolio(Portfolio):
     def close(self) -> None:
         with self._lock:
             self._conn.close()
-
-
-# --- writing one record (inside the caller's transaction) ---------------------------------
-
-
-def _store(
-    conn: sqlite3.Connection, record: ContractRecord, as_new_version: bool = False
-) -> AddOutcome:
-    """Insert, keep or replace one record with its parties and clauses.
-
-    A stored record keeps its place among the versions of its file name; with
-    `as_new_version`, a new record named like a current one becomes its next version
-    (see `portfolio.sqlite_versions`).
-    """
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    row = conn.execute("SELECT record_json FROM records WHERE id = ?", (record.id,)).fetchone()
-    record = with_corrections(conn, record, stored=row is not None)
-    previous = None
-    if row is not None:
-        record = keep_version(row[0], record)
-    elif as_new_version and (previous := current_version(conn, record)) is not None:
-        record = next_version(record, previous)
-    record_json = record.model_dump_json()
-    if row is None:
-        conn.execute(
-            "INSERT INTO records (filename, source, title, governing_law, agreement_date,"
-            " effective_date, expiration_date, perpetual, auto_renews, evergreen, record_json,"
-            " id, added_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*_record_columns(record, record_json), record.id, now, now),
-        )
-        outcome = AddOutcome.added if previous is None else AddOutcome.new_version
-    elif _same_record(row[0], record_json, record):
-        return AddOutcome.unchanged
-    else:
-        _update_row(conn, record, record_json, now)
-        conn.execute("DELETE FROM clauses WHERE record_id = ?", (record.id,))
-        conn.execute("DELETE FROM parties WHERE record_id = ?", (record.id,))
-        outcome = AddOutcome.replaced
-    write_version_columns(conn, record)
-    if previous is not None:
-        supersede(conn, previous, record.id, now)
-    write_deadline(conn, record)
-    if record.corrections:  # the extracted values they replaced, as of this extraction
-        save_corrections(conn, record.id, record.corrections)
-    _insert_parties(conn, record)
-    conn.executemany(
-        'INSERT INTO clauses (record_id, ordinal, type, heading, page, start, "end", text)'
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (record.id, i, c.type.value, c.heading, c.page, c.start, c.end, c.text)
-            for i, c in enumerate(record.clauses)
-        ],
-    )
-    return outcome
-
-
-def _update_row(
-    conn: sqlite3.Connection, record: ContractRecord, record_json: str, now: str
-) -> None:
-    conn.execute(
-        "UPDATE records SET filename = ?, source = ?, title = ?, governing_law = ?,"
-        " agreement_date = ?, effective_date = ?, expiration_date = ?, perpetual = ?,"
-        " auto_renews = ?, evergreen = ?, record_json = ?, updated_at = ? WHERE id = ?",
-        (*_record_columns(record, record_json), now, record.id),
-    )
-
-
-def _insert_parties(conn: sqlite3.Connection, record: ContractRecord) -> None:
-    conn.executemany(
-        "INSERT INTO parties (record_id, ordinal, name, role, aliases, match_text)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (record.id, i, p.name, p.role, json.dumps(p.aliases), _party_match_text(p))
-            for i, p in enumerate(record.parties)
-        ],
-    )
-
-
-def _stored_record(conn: sqlite3.Connection, record_id: str) -> ContractRecord:
-    row = conn.execute("SELECT record_json FROM records WHERE id = ?", (record_id,)).fetchone()
-    if row is None:
-        raise UnknownRecord(f"no contract with id {record_id} in the portfolio")
-    return ContractRecord.model_validate_json(row[0])
-
-
-def _rewrite(conn: sqlite3.Connection, record: ContractRecord) -> None:
-    """Store a stored record's new field values (a correction: clauses are unchanged)."""
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    _update_row(conn, record, record.model_dump_json(), now)
-    conn.execute("DELETE FROM parties WHERE record_id = ?", (record.id,))
-    _insert_parties(conn, record)
-    write_deadline(conn, record)  # a corrected date or term moves the deadline at once
-
-
-def _same_record(stored_json: str, new_json: str, record: ContractRecord) -> bool:
-    """Equal content, even if serialised differently (e.g. by an older schemas version)."""
-    if stored_json == new_json:
-        return True
-    try:
-        return ContractRecord.model_validate_json(stored_json) == record
-    except ValidationError:
-        return False

@@ -8,7 +8,7 @@ Both stay stored and searchable; search and deadlines keep to current versions u
 asked (`ClauseQuery.all_versions`). Re-extracting a stored file never moves it in its
 chain: `keep_version` carries the stored fields over.
 
-These helpers run inside the caller's write transaction (`sqlite._store`).
+These helpers run inside the caller's write transaction (`sqlite_records.store_record`).
 """
 
 from __future__ import annotations

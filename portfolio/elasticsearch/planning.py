@@ -1,7 +1,7 @@
 """What a batch of records turns into: outcomes and the final documents to write. Pure.
 
 The embedded store applies a batch record by record inside one transaction
-(`portfolio.sqlite._store`). Elasticsearch has no transactions, so the same rules are
+(`portfolio.sqlite_records.store_record`). Elasticsearch has no transactions, so the same rules are
 applied here to an in-memory view of the affected records first, giving the outcome of
 each record (added / unchanged / replaced / new_version) and the *final* state of every
 record the batch touches; the writer then sends those states in one bulk stream.
