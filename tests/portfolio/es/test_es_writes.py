@@ -158,10 +158,23 @@ def test_a_rejected_replacement_is_put_back(
     assert restore[-1]["record"] == nda.model_dump(mode="json")
 
 
-def test_bulk_429_items_are_retried_with_backoff(
+TRANSIENT_REFUSALS = {
+    429: {"type": "es_rejected_execution_exception",
+          "reason": "rejected execution of primary operation [coordinating_and_primary_bytes=0, "
+                    "replica_bytes=0, all_bytes=0, primary_operation_bytes=1200, "
+                    "max_coordinating_and_primary_bytes=107374182]"},
+    503: {"type": "unavailable_shards_exception",
+          "reason": "[contracts-records-v1][0] primary shard is not active Timeout: [1m]"},
+}
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_bulk_items_refused_with_a_transient_status_are_retried_with_backoff(
     opened: ElasticsearchPortfolio, fake: RecordingEsApi, contracts: dict[str, ContractRecord],
-    sleeps: list[float],
+    sleeps: list[float], status: int,
 ) -> None:
+    """A full write queue (429) or a shard relocating (503) refuses one item of a bulk
+    whose other items succeed: that item alone is sent again."""
     nda = contracts["nda"]
     serve_mget(fake, {})
     seen: list[str] = []
@@ -170,11 +183,7 @@ def test_bulk_429_items_are_retried_with_backoff(
         doc_id = next(iter(action.values()))["_id"]
         seen.append(doc_id)
         if doc_id == nda.id and seen.count(doc_id) == 1:
-            return 429, {"type": "es_rejected_execution_exception",
-                         "reason": "rejected execution of primary operation [coordinating_and_"
-                                   "primary_bytes=0, replica_bytes=0, all_bytes=0, "
-                                   "primary_operation_bytes=1200, max_coordinating_and_primary_"
-                                   "bytes=107374182]"}
+            return status, TRANSIENT_REFUSALS[status]
         return None
 
     serve_bulk(fake, reject)
@@ -183,29 +192,6 @@ def test_bulk_429_items_are_retried_with_backoff(
     assert answers.actions_of(second.ndjson()) == [{"index": {"_index": "contracts-records",
                                                               "_id": nda.id}}]
     assert sleeps == [0.5]  # the helper's initial_backoff
-
-
-@pytest.mark.parametrize("status", [503, 429])
-def test_a_bulk_item_refused_with_a_transient_status_is_retried(
-    opened: ElasticsearchPortfolio, fake: RecordingEsApi, contracts: dict[str, ContractRecord],
-    sleeps: list[float], status: int,
-) -> None:
-    """A shard relocating answers one item 503 while the rest of the bulk succeeds."""
-    nda = contracts["nda"]
-    serve_mget(fake, {})
-    seen: list[str] = []
-
-    def refuse_once(action: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
-        doc_id = next(iter(action.values()))["_id"]
-        seen.append(doc_id)
-        if doc_id == nda.id and seen.count(doc_id) == 1:
-            return status, {"type": "unavailable_shards_exception",
-                            "reason": "[contracts-records-v1][0] primary shard is not active"}
-        return None
-
-    serve_bulk(fake, refuse_once)
-    assert opened.add(nda) is AddOutcome.added
-    assert seen.count(nda.id) == 2 and sleeps == [0.5]
 
 
 def test_a_failing_bulk_request_is_retried_whole(
