@@ -25,8 +25,8 @@ records (`tests/portfolio/sqlite/test_sqlite_deadlines.py` compares them).
 
 Records read back from the portfolio carry their corrections, and so do these rows: they
 are computed from the record as stored. Anything that rewrites a record's JSON outside
-`portfolio.sqlite_records.store_record` must call `write_deadline` or `refresh_deadlines` in the same
-transaction. Superseded versions have no row (their successor carries the dates).
+`portfolio.sqlite_records.store_record` must call `write_deadline` or `refresh_deadlines`
+in the same transaction. Superseded versions have no row (their successor carries the dates).
 """
 
 from __future__ import annotations
