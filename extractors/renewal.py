@@ -112,6 +112,10 @@ _RENEWS_VERB = re.compile(
 )
 """'Unless ... notice' marks an automatic renewal only with a renewing verb, not a defined
 term ("... through December 31, 2021 and any Renewal Term, unless terminated")."""
+_ABOUT_THE_CONTRACT = re.compile(rf"{_THE_CONTRACT}|\bthe\s+term\b", re.IGNORECASE)
+"""What an 'unless ... notice' renewal must extend: the contract or its term, not a
+mediation, a cure period or a negotiation ("shall mediation continue more than sixty (60)
+days from the initial notice ... unless the Parties agree in writing to extend")."""
 _NEIGHBOUR_SENTENCES = 2
 """Sentences after, then before, the renewal sentence that may state its notice period."""
 
@@ -192,6 +196,7 @@ def _candidates(sentences: list[Span], source: str) -> list[tuple[int, int, bool
             continue
         automatic = bool(_AUTOMATIC.search(sentence.text)) or (
             bool(_UNLESS_NOTICE.search(sentence.text)) and bool(_RENEWS_VERB.search(sentence.text))
+            and bool(_ABOUT_THE_CONTRACT.search(sentence.text))
         )
         optional = (not automatic and bool(_OPTIONAL.search(sentence.text))
                     and bool(_RENEWS_THE_CONTRACT.search(sentence.text)))

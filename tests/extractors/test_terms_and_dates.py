@@ -393,9 +393,20 @@ def test_automatic_sentence_with_a_term_wins_over_one_without() -> None:
     assert found.renewal_term is not None and found.renewal_term.count == 1
 
 
-def test_mediation_extension_is_not_a_renewal() -> None:
-    text, doc = doc_of("Mediation shall not continue more than sixty (60) days unless the parties "
-                       "agree in writing to extend that period.")
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Mediation shall not continue more than sixty (60) days unless the parties agree in "
+        "writing to extend that period.",
+        # a promotion agreement in cuad-dev (paraphrased): 'notice' and 'to extend' both there
+        "In no event shall mediation continue more than sixty (60) days unless the Parties "
+        "agree in writing to extend that period by notice to the mediator.",
+        "The cure period shall not exceed thirty (30) days unless the non-breaching Party agrees "
+        "to extend it by written notice.",
+    ],
+)
+def test_mediation_extension_is_not_a_renewal(sentence: str) -> None:
+    text, doc = doc_of(sentence)
     found = find_renewal(text, doc)  # type: ignore[arg-type]
     assert not found.auto_renews and found.renewal_term is None
 
