@@ -151,6 +151,10 @@ def _renewal(
     warnings: list[str],
 ) -> Renewal:
     """Renewal block with the current term end and notice deadline as of `today`."""
+    if term.continues_after_term and expiration is not None and not (
+        found.auto_renews and found.renewal_term is not None
+    ):
+        return _runs_on_after_term(found, term, expiration, today)
     renewal = Renewal(
         auto_renews=found.auto_renews,
         renewal_term=found.renewal_term,
@@ -168,6 +172,29 @@ def _renewal(
                             today)
     renewal.current_term_end = position.current_term_end
     renewal.notice_deadline = position.notice_deadline
+    return renewal
+
+
+def _runs_on_after_term(
+    found: RenewalFindings, term: TermFindings, expiration: date, today: date
+) -> Renewal:
+    """An initial term, then evergreen ("three (3) years, and thereafter until terminated
+    by either party on ninety (90) days' notice"): it continues without a renewal term
+    (`auto_renews` and `evergreen` both set, see `portfolio.renewals.continues_after_term`).
+    While the initial term's act-by date is ahead it is the notice deadline: notice by
+    then ends the contract with the term; after it, no date is left to act on."""
+    notice = found.notice_period or term.termination_notice
+    renewal = Renewal(
+        auto_renews=True,
+        notice_period=notice,
+        evergreen=True,
+        evidence=term.no_end_evidence,
+        notice_evidence=found.notice_evidence or term.no_end_evidence,
+    )
+    position = roll_forward(expiration, None, notice, today)
+    if (position.notice_deadline or position.current_term_end) >= today:
+        renewal.current_term_end = position.current_term_end
+        renewal.notice_deadline = position.notice_deadline
     return renewal
 
 

@@ -160,7 +160,9 @@ def _renewal_term(source: str, sentence: Span) -> Duration | None:
     return None
 
 
-def _notice_period(source: str, sentence: Span) -> Span | None:
+def notice_period_in(source: str, sentence: Span) -> Span | None:
+    """The duration a sentence gives as a notice period ("ninety (90) days' prior written
+    notice", "not less than thirty (30) days prior to"), not any other duration in it."""
     for ent in _durations(sentence):
         before = source[max(sentence.start_char, ent.start_char - 90) : ent.start_char]
         after = source[ent.end_char : ent.end_char + 40]
@@ -230,7 +232,7 @@ def find_renewal(text: ContractText, doc: Doc) -> RenewalFindings:
             neighbour = sentences[position]
             if position != index and not _RENEWAL_ABOUT.search(neighbour.text):
                 continue
-            notice = _notice_period(source, neighbour)
+            notice = notice_period_in(source, neighbour)
             if notice is not None:
                 found.notice_period = parse_duration(notice.text)
                 found.notice_evidence = text.evidence(neighbour.start_char, neighbour.end_char)

@@ -22,6 +22,7 @@ from datetime import date
 from spacy.tokens import Doc, Span
 
 from extractors.document import ContractText
+from extractors.renewal import notice_period_in
 from extractors.values import parse_date, parse_duration
 from schemas import Duration, DurationUnit, Evidence
 from schemas.terms import term_end
@@ -103,6 +104,9 @@ class TermFindings:
     expiration_evidence: Evidence | None = None
     perpetual: bool = False
     evergreen: bool = False
+    continues_after_term: bool = False
+    """An initial term, then evergreen: "three (3) years, and thereafter until terminated by
+    either party on ninety (90) days' notice" (`evergreen` stays set beside the term)."""
     no_end_evidence: Evidence | None = None
     termination_notice: Duration | None = None
     term_anchor: str | None = None
@@ -190,10 +194,27 @@ def find_term(text: ContractText, doc: Doc, day_first: bool = False) -> TermFind
             _read_no_end(text, sentence, found)
     found.expiration_strength, found.initial_term_strength = best_expiry, best_term
     if found.expiration_date or found.initial_term:
-        # A stated end wins over a perpetual licence grant elsewhere in the contract.
+        # A stated end wins over a perpetual licence grant elsewhere in the contract; an
+        # evergreen sentence that runs on *after* the term keeps it running past its end.
         found.perpetual = False
-        found.evergreen = False
+        found.evergreen = found.continues_after_term = found.evergreen and _runs_on_after(
+            found.no_end_evidence)
     return found
+
+
+_RUNS_ON_AFTER = re.compile(
+    r"\bthereafter\b|\bafter\s+(?:the\s+|its\s+|such\s+)?(?:initial\s+term|expir\w*|end)\b|"
+    r"\b(?:following|upon\s+(?:the\s+)?(?:expiration|expiry|end)\s+of)\s+(?:the\s+|its\s+|such\s+)?"
+    r"initial\s+(?:term|period)|\bbeyond\s+(?:the\s+)?initial\b",
+    re.IGNORECASE,
+)
+
+
+def _runs_on_after(no_end: Evidence | None) -> bool:
+    """Whether an evergreen sentence continues the contract after a fixed term ("and
+    thereafter until terminated", "following the Initial Term, ... until either party gives
+    notice") rather than stating that it has none."""
+    return no_end is not None and bool(_RUNS_ON_AFTER.search(no_end.text))
 
 
 _IN_EFFECT = re.compile(
@@ -269,9 +290,8 @@ def _read_no_end(text: ContractText, sentence: Span, found: TermFindings) -> Non
     found.evergreen = bool(_EVERGREEN.search(sentence.text))
     found.no_end_evidence = text.evidence(sentence.start_char, sentence.end_char)
     if found.evergreen:
-        found.termination_notice = next(
-            (d for e in sentence.ents if e.label_ == "DURATION"
-             and (d := parse_duration(e.text)) is not None), None)
+        notice = notice_period_in(text.text, sentence)
+        found.termination_notice = parse_duration(notice.text) if notice is not None else None
 
 
 PLAINER_BY = 3

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from portfolio.renewals import initial_term_end
+from portfolio.renewals import continues_after_term, initial_term_end
 from schemas.record import ContractRecord, Duration
 from schemas.terms import MAX_ROLLS, notice_deadline, renewal_term_end
 
@@ -50,13 +50,19 @@ def due_dates(record: ContractRecord, horizon: date, limit: int = MAX_DUE_DATES)
 
     Follows `term_status` case by case: perpetual, evergreen and undated contracts have
     none; a contract that does not renew has its term end; one that auto-renews without
-    a stated renewal term has only its first act-by date; one that rolls has the act-by
+    a stated renewal term (an initial term followed by evergreen among them) has only its
+    first act-by date; one that rolls has the act-by
     date of every term up to `schemas.terms.MAX_ROLLS` renewals (further than that
     `term_status` gives no date either). The chain never decreases, so stopping at the
     horizon or the cap leaves nothing earlier out.
     """
     renewal = record.renewal
-    if renewal.evergreen or record.perpetual:
+    if renewal.evergreen:  # checked first, as `term_status` does
+        if not continues_after_term(renewal.evergreen, renewal.auto_renews):
+            return DueDates(())
+        end = initial_term_end(record)  # only the initial term's act-by date, then none
+        return DueDates((_act_by(end, renewal.notice_period),) if end is not None else ())
+    if record.perpetual:
         return DueDates(())
     end = initial_term_end(record)
     if end is None:

@@ -57,15 +57,25 @@ class TermInputs:
     notice_period: Duration | None
 
 
+def continues_after_term(evergreen: bool, auto_renews: bool) -> bool:
+    """An initial term, then evergreen: "three (3) years, and thereafter until terminated
+    by either party on ninety (90) days' notice". The record says so with `evergreen` and
+    `auto_renews` both set (it runs on without a renewal term). Until the act-by date of
+    the initial term it is renewing (notice by then stops it at the term's end); after
+    that it is evergreen, terminable on notice with no date to act by."""
+    return evergreen and auto_renews
+
+
 def term_inputs(record: ContractRecord) -> TermInputs:
     """The record's term inputs (`initial_term_end` with its fallbacks applied).
 
-    An evergreen contract's term end is never used, so it is not computed.
+    A plain evergreen contract's term end is never used, so it is not computed.
     """
     renewal = record.renewal
+    dated = not renewal.evergreen or continues_after_term(renewal.evergreen, renewal.auto_renews)
     return TermInputs(
         record_id=record.id,
-        initial_term_end=None if renewal.evergreen else initial_term_end(record),
+        initial_term_end=initial_term_end(record) if dated else None,
         perpetual=record.perpetual,
         evergreen=renewal.evergreen,
         auto_renews=renewal.auto_renews,
@@ -77,7 +87,9 @@ def term_inputs(record: ContractRecord) -> TermInputs:
 def term_status(record: ContractRecord, today: date) -> TermStatus:
     """The term in force, and the next date to act on, as of `today`.
 
-    * perpetual and evergreen contracts have no date;
+    * perpetual and evergreen contracts have no date, but for an initial term followed
+      by evergreen (`continues_after_term`) the initial term's act-by date while it is
+      ahead;
     * an auto-renewing contract rolls forward by its renewal term until its notice
       deadline (or, with no notice period, its term end) is today or later;
     * a contract that does not renew ends on its term end (`ending`, or `expired` once
@@ -92,12 +104,8 @@ def status_from_inputs(inputs: TermInputs, today: date, past_terms: int = 0) -> 
     `past_terms`: renewal terms known to have act-by dates before `today` (the
     `renewals_elapsed` of a status computed for an earlier day); rolling starts there.
     """
-    notice = inputs.notice_period
     if inputs.evergreen:
-        return TermStatus(
-            record_id=inputs.record_id, as_of=today, state=TermState.evergreen,
-            notice_period=notice,
-        )
+        return _evergreen_status(inputs, today)
     end = inputs.initial_term_end
     if inputs.perpetual:
         return TermStatus(record_id=inputs.record_id, as_of=today, state=TermState.perpetual)
@@ -119,6 +127,31 @@ def status_from_inputs(inputs: TermInputs, today: date, past_terms: int = 0) -> 
             current_term_end=end,
         )
     return _renewing_status(inputs, end, today, past_terms)
+
+
+def _evergreen_status(inputs: TermInputs, today: date) -> TermStatus:
+    """Evergreen: no date to act by; but an initial term followed by evergreen is renewing
+    until its act-by date (see `continues_after_term`)."""
+    notice, end = inputs.notice_period, inputs.initial_term_end
+    if continues_after_term(inputs.evergreen, inputs.auto_renews) and end is not None:
+        position = roll_forward(end, None, notice, today)
+        due = position.notice_deadline or position.current_term_end
+        if due >= today:
+            terminated = f"until terminated on {notice}' notice" if notice else "until terminated"
+            return TermStatus(
+                record_id=inputs.record_id,
+                as_of=today,
+                state=TermState.renewing,
+                kind=DeadlineKind.notice_deadline if notice is not None else DeadlineKind.renewal,
+                due_date=due,
+                days_left=(due - today).days,
+                current_term_end=end,
+                notice_period=notice,
+                note=f"runs on after {end.isoformat()} {terminated}",
+            )
+    return TermStatus(
+        record_id=inputs.record_id, as_of=today, state=TermState.evergreen, notice_period=notice,
+    )
 
 
 def _renewing_status(

@@ -84,6 +84,9 @@ def _validity(inputs: TermInputs, state: TermState, current_term_end: date | Non
     if state is TermState.undated and current_term_end is not None:
         # rolled as far as it can (no renewal term, or MAX_ROLLS): every later day agrees
         return act_by(current_term_end, inputs.notice_period) + timedelta(days=1), None
+    if state is TermState.evergreen and end is not None:
+        # an initial term, then evergreen (`continues_after_term`): from its act-by date on
+        return act_by(end, inputs.notice_period) + timedelta(days=1), None
     if state is not TermState.renewing or end is None:
         return None, None  # evergreen, perpetual, undated without dates: any day
     if rolls == 0:

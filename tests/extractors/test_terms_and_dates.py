@@ -8,8 +8,11 @@ from extractors.dates import find_agreement_dates
 from extractors.document import ContractText
 from extractors.governing_law import find_governing_law
 from extractors.nlp import parse
+from extractors.pipeline import extract_from_text
 from extractors.renewal import find_renewal
 from extractors.term import find_term, stated_end_contradicted
+from schemas import ContractRecord, Duration, DurationUnit
+from schemas.terms import notice_deadline
 
 
 def doc_of(*pages: str) -> tuple[ContractText, object]:
@@ -674,3 +677,57 @@ def test_effective_on_the_date_first_above_written_beats_a_later_effective_from(
     assert found.effective_date == date(2001, 5, 9)
     assert found.effective_evidence is not None
     assert "first above written" in found.effective_evidence.text
+
+
+def _record_of(text: str, today: date) -> ContractRecord:
+    contract = ContractText.from_pages("t.pdf", [text])
+    return extract_from_text(contract, record_id="0" * 64, source="t.pdf", today=today)
+
+
+@pytest.mark.parametrize(
+    ("term_sentence", "notice"),
+    [
+        ("This Agreement shall commence on March 1, 2024 and continue for an initial term of "
+         "three (3) years, and shall continue in full force and effect thereafter until "
+         "terminated by either Party by providing thirty (30) days' prior written notice of "
+         "termination to the other Party.", 30),
+        ("This Agreement shall commence on March 1, 2024. The initial term of this Agreement is "
+         "three (3) years. Thereafter this Agreement shall continue until terminated by either "
+         "party upon ninety (90) days' written notice.", 90),
+        ("The Initial Term of this Agreement begins on March 1, 2024 and is three (3) years. "
+         "Following the Initial Term, this Agreement shall remain in effect until either party "
+         "gives notice of termination not less than sixty (60) days prior to the termination "
+         "date.", 60),
+    ],
+)
+def test_an_initial_term_then_evergreen_keeps_running(term_sentence: str, notice: int) -> None:
+    """Read as expired once the initial term ended, such a contract was shown as over
+    while it still ran (and billed); its one act-by date is the initial term's."""
+    record = _record_of(f"SAAS AGREEMENT\nThis Agreement is dated March 1, 2024. {term_sentence}",
+                        today=date(2026, 6, 1))
+    assert record.expiration_date == date(2027, 2, 28)
+    assert record.renewal.evergreen and record.renewal.auto_renews
+    assert record.renewal.renewal_term is None
+    assert record.renewal.notice_period == Duration(count=notice, unit=DurationUnit.days)
+    assert record.renewal.current_term_end == date(2027, 2, 28)
+    assert record.renewal.notice_deadline == notice_deadline(
+        date(2027, 2, 28), Duration(count=notice, unit=DurationUnit.days))
+    later = _record_of(f"SAAS AGREEMENT\nThis Agreement is dated March 1, 2024. {term_sentence}",
+                       today=date(2027, 6, 1))
+    assert later.renewal.evergreen and later.renewal.notice_deadline is None
+
+
+def test_a_term_with_a_termination_right_is_not_evergreen() -> None:
+    record = _record_of("This Agreement is dated March 1, 2024. The term of this Agreement is "
+                        "three (3) years. Either party may terminate this Agreement for "
+                        "convenience on ninety (90) days' written notice.", today=date(2026, 6, 1))
+    assert record.expiration_date == date(2027, 2, 28) and not record.renewal.evergreen
+    assert not record.renewal.auto_renews
+
+
+def test_an_evergreen_termination_notice_is_the_duration_before_notice() -> None:
+    text, doc = doc_of("The term of this Agreement is one (1) year, and this Agreement shall "
+                       "continue thereafter until terminated by either party on sixty (60) "
+                       "days' written notice.")
+    term = find_term(text, doc)  # type: ignore[arg-type]
+    assert term.termination_notice == Duration(count=60, unit=DurationUnit.days)

@@ -16,6 +16,7 @@ from datetime import date
 
 import pytest
 
+from portfolio.due_dates import due_dates
 from portfolio.models import DeadlineKind, TermState
 from portfolio.renewals import deadline_row, initial_term_end, term_status, upcoming_deadlines
 from schemas.record import ContractRecord, Duration, DurationUnit, Renewal
@@ -84,6 +85,41 @@ def test_perpetual_and_evergreen_have_no_date(contracts: dict[str, ContractRecor
     evergreen = term_status(contracts["support"], today)
     assert evergreen.state is TermState.evergreen
     assert evergreen.due_date is None and evergreen.kind is None
+
+
+@pytest.mark.parametrize(
+    ("today", "state", "due"),
+    [
+        (date(2025, 6, 1), TermState.renewing, date(2025, 10, 2)),  # act by 90 days before
+        (date(2025, 10, 2), TermState.renewing, date(2025, 10, 2)),  # the last day itself
+        (date(2025, 10, 3), TermState.evergreen, None),  # past it: runs on, on notice
+        (date(2031, 1, 1), TermState.evergreen, None),
+    ],
+)
+def test_an_initial_term_then_evergreen(
+    make_record: Callable[..., ContractRecord], today: date, state: TermState, due: date | None
+) -> None:
+    """'two (2) years, and thereafter until terminated by either party on ninety (90)
+    days' notice': a deadline while the initial term's act-by date is ahead, then none."""
+    record = make_record(
+        "saas",
+        effective_date=date(2024, 1, 1),
+        initial_term=Duration(count=2, unit=DurationUnit.years),
+        renewal=Renewal(auto_renews=True, evergreen=True,
+                        notice_period=Duration(count=90, unit=DurationUnit.days)),
+    )
+    status = term_status(record, today)
+    assert status.state is state and status.due_date == due
+    if due is not None:
+        assert status.kind is DeadlineKind.notice_deadline
+        assert status.current_term_end == date(2025, 12, 31)
+        assert status.note == "runs on after 2025-12-31 until terminated on 90 days' notice"
+        row = deadline_row(record, today)
+        assert row is not None and row.due_date == due and row.renewal_term is None
+    else:
+        assert status.notice_period == Duration(count=90, unit=DurationUnit.days)
+        assert deadline_row(record, today) is None
+    assert due_dates(record, date(2040, 1, 1)).dates == (date(2025, 10, 2),)
 
 
 def test_auto_renewal_without_notice_period(make_record: Callable[..., ContractRecord]) -> None:
