@@ -178,9 +178,28 @@ def _stated_effective_date(text: ContractText, mentions: list[tuple[Span, date]]
         after = source[ent.end_char : ent.end_char + 60]
         if _other_agreement(source, ent.start_char):
             continue  # "that certain agreement effective as of June 25, 2013 among ..."
-        if _EFFECTIVE_AFTER.search(after) or _EFFECTIVE_BEFORE.search(before):
+        cue = _EFFECTIVE_BEFORE.search(before)
+        if cue is not None and _commences_something_else(
+                source, ent.start_char - len(before) + cue.start()):
+            continue  # "Phase I will commence on August 1, 2010"
+        if _EFFECTIVE_AFTER.search(after) or cue is not None:
             return value, text.lead_in_evidence(ent.start_char, ent.end_char)
     return None
+
+
+_COMMENCING_SUBJECT = re.compile(
+    r"\b(?:agreement|contract|term|licen[cs]e|lease|hereof|hereunder|it)\b[^.;:]*$", re.IGNORECASE
+)
+
+
+def _commences_something_else(source: str, cue_start: int) -> bool:
+    """A commencement cue whose subject is not the contract or its term: a phase, a service,
+    deliveries ("Phase I will commence on August 1, 2010"). Only 'commence' is judged:
+    "effective" and "come into force" say the contract's own date."""
+    if not re.match(r"commenc(?:e|es|ed|ing)\b", source[cue_start : cue_start + 12], re.I):
+        return False  # "effective ...", or a defined "Commencement Date": the contract's
+    clause = re.split(r"[.;:]", source[max(0, cue_start - 80) : cue_start])[-1]
+    return _COMMENCING_SUBJECT.search(clause) is None
 
 
 def find_agreement_dates(text: ContractText, doc: Doc, day_first: bool = False) -> AgreementDates:

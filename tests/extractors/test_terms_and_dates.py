@@ -731,3 +731,25 @@ def test_an_evergreen_termination_notice_is_the_duration_before_notice() -> None
                        "days' written notice.")
     term = find_term(text, doc)  # type: ignore[arg-type]
     assert term.termination_notice == Duration(count=60, unit=DurationUnit.days)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "effective"),
+    [
+        # a channel cooperation agreement in cuad-dev (paraphrased): phases are not the contract
+        ("This Agreement is made on April 29, 2010. Phase I will commence on August 1, 2010 and "
+         "end on July 31, 2011.", date(2010, 4, 29)),
+        ("This Agreement is made on April 29, 2010. Deliveries shall commence on June 1, 2010.",
+         date(2010, 4, 29)),
+        ("This Agreement is made on April 29, 2010. The term of this Agreement shall commence on "
+         "May 1, 2010.", date(2010, 5, 1)),
+        ('This Agreement is made on April 29, 2010. "Commencement Date" means May 3, 2010.',
+         date(2010, 5, 3)),
+    ],
+)
+def test_only_the_contracts_own_commencement_is_its_effective_date(
+    sentence: str, effective: date
+) -> None:
+    text, doc = doc_of(sentence)
+    found = find_agreement_dates(text, doc)  # type: ignore[arg-type]
+    assert found.effective_date == effective
