@@ -138,17 +138,8 @@ def _evergreen_status(inputs: TermInputs, today: date) -> TermStatus:
         due = position.notice_deadline or position.current_term_end
         if due >= today:
             terminated = f"until terminated on {notice}' notice" if notice else "until terminated"
-            return TermStatus(
-                record_id=inputs.record_id,
-                as_of=today,
-                state=TermState.renewing,
-                kind=DeadlineKind.notice_deadline if notice is not None else DeadlineKind.renewal,
-                due_date=due,
-                days_left=(due - today).days,
-                current_term_end=end,
-                notice_period=notice,
-                note=f"runs on after {end.isoformat()} {terminated}",
-            )
+            return _act_by(inputs, today, due, end,
+                           note=f"runs on after {end.isoformat()} {terminated}")
     return TermStatus(
         record_id=inputs.record_id, as_of=today, state=TermState.evergreen, notice_period=notice,
     )
@@ -176,6 +167,22 @@ def _renewing_status(
             note=note or f"renews every {renewal_term}, too many times since "
             f"{end.isoformat()} to follow: check the current term by hand",
         )
+    return _act_by(inputs, today, due, position.current_term_end, renewal_term,
+                   position.renewals_elapsed, note)
+
+
+def _act_by(
+    inputs: TermInputs,
+    today: date,
+    due: date,
+    term_end: date,
+    renewal_term: Duration | None = None,
+    renewals_elapsed: int = 0,
+    note: str | None = None,
+) -> TermStatus:
+    """A renewing status: act by `due` (the notice deadline, or the renewal date when no
+    notice period is known) or the term ending on `term_end` runs on."""
+    notice = inputs.notice_period
     return TermStatus(
         record_id=inputs.record_id,
         as_of=today,
@@ -183,10 +190,10 @@ def _renewing_status(
         kind=DeadlineKind.notice_deadline if notice is not None else DeadlineKind.renewal,
         due_date=due,
         days_left=(due - today).days,
-        current_term_end=position.current_term_end,
+        current_term_end=term_end,
         renewal_term=renewal_term,
         notice_period=notice,
-        renewals_elapsed=position.renewals_elapsed,
+        renewals_elapsed=renewals_elapsed,
         note=note,
     )
 

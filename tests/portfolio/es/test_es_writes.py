@@ -224,17 +224,7 @@ def test_new_versions_find_the_current_one_by_name_and_refresh(
     opened: ElasticsearchPortfolio, fake: RecordingEsApi, contracts: dict[str, ContractRecord]
 ) -> None:
     v1 = contracts["msa"]
-    v2 = v1.model_copy(update={"id": "e" * 64, "filename": "Northwind-MSA.pdf"})
-    serve_mget(fake, {})
-    serve_mget(fake, {v1.id: {"record_id": v1.id, "lead_days": [120, 30],
-                              "updated_at": "2026-01-05T09:00:00+00:00"}}, kind="lead-days")
-    serve_search(fake, "records", answers.search([answers.hit(
-        "contracts-records", v1.id, {"record_id": v1.id, "record": v1.model_dump(mode="json"),
-                                     "added_at": "2026-01-05T09:00:00+00:00"},
-        score=None, sort=[v1.id])]))
-    serve_bulk(fake)
-    fake.route("POST", "/.*/_refresh", answers.refreshed())
-    fake.route("POST", "/contracts-alerts/_update_by_query", answers.updated_by_query(2))
+    v2 = serve_new_version_with_lead_days(fake, v1, lambda attempt: None)
     assert opened.add_many([v2], as_new_versions=True) == [AddOutcome.new_version]
     lookup = fake.sent("POST", "/contracts-records/_search")[0].json()
     assert lookup["query"] == {"bool": {"filter": [
