@@ -20,6 +20,7 @@ from rich.table import Table
 
 from contracts.options import HomeOption, StoreOption
 from contracts.settings import Settings, load_settings
+from flows.prefect_api import allow_slow_temporary_server
 
 if TYPE_CHECKING:
     from alerts import AlertRunReport
@@ -108,6 +109,7 @@ def _run_flow(settings: Settings, as_of: date | None, dry_run: bool) -> AlertRun
     """The flow on Prefect's temporary local server, quiet like `contracts ingest`."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    allow_slow_temporary_server()
     from flows.alerts import renewal_alerts
 
     settings.home.mkdir(parents=True, exist_ok=True)

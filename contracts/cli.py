@@ -20,6 +20,7 @@ from rich.console import Console
 from contracts import render
 from contracts.options import HomeOption, StoreOption
 from contracts.settings import Settings, load_settings
+from flows.prefect_api import allow_slow_temporary_server
 from schemas import ClauseType
 
 app = typer.Typer(
@@ -64,6 +65,7 @@ def _quiet_prefect() -> None:
     # The temporary server would otherwise phone home (and log an error when offline).
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")  # nor Prefect's client (SDK telemetry)
+    allow_slow_temporary_server()
 
 
 @app.command()

@@ -25,6 +25,20 @@ import httpx
 
 DEFAULT_PORT = 4200
 
+TEMPORARY_SERVER_STARTUP_SECONDS = 120
+"""How long a command waits for Prefect's temporary server to answer. Prefect's default
+(20 s) is too short on a busy two-core machine (the server imports and migrates its
+database in a new process): `contracts watch` then failed to start."""
+
+
+def allow_slow_temporary_server() -> None:
+    """Give Prefect's temporary server `TEMPORARY_SERVER_STARTUP_SECONDS` to start, for
+    every start in this process and its children (call before Prefect is imported: its
+    settings are read once); an explicit `PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS`
+    wins."""
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS",
+                          str(TEMPORARY_SERVER_STARTUP_SECONDS))
+
 
 def configured_api_url() -> str | None:
     from prefect.settings import PREFECT_API_URL
@@ -42,7 +56,8 @@ def shielded_temporary_api() -> str:
     server = SubprocessASGIServer()  # the instance Prefect's own client will reuse
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        server.start()  # the child inherits the blocked mask; stop() uses SIGTERM
+        # the child inherits the blocked mask; stop() uses SIGTERM
+        server.start(timeout=TEMPORARY_SERVER_STARTUP_SECONDS)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     return server.api_url
