@@ -12,7 +12,7 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -22,6 +22,10 @@ from contracts.options import HomeOption, StoreOption
 from contracts.settings import Settings, load_settings
 from flows.prefect_api import allow_slow_temporary_server
 from schemas import ClauseType
+
+if TYPE_CHECKING:
+    from alerts.models import Untracked
+    from portfolio import Portfolio
 
 app = typer.Typer(
     help="Contract intelligence: extract parties, terms, renewal deadlines, SLAs and penalties "
@@ -255,12 +259,19 @@ def renewals(
                 as_of, EVERY_NEXT_DATE, own_roles=settings.own_role_set)
             export_renewals(portfolio, exported, settings, as_of, today is not None, ics,
                             csv_file)
-        no_date = [] if json_out else portfolio.no_date_contracts(as_of)
+        no_date = [] if json_out else _no_date_contracts(portfolio, as_of)
     if json_out:
         out.print_json(json.dumps([json.loads(row.model_dump_json()) for row in rows]))
     else:
         render.deadlines(out, rows, as_of, days)
         render.no_date_contracts(out, no_date)
+
+
+def _no_date_contracts(portfolio: Portfolio, as_of: date) -> list[Untracked]:
+    """The contracts with no date to act on, with the reasons the alerts and CSV give."""
+    from alerts.watchlist import no_date_contracts
+
+    return no_date_contracts(portfolio, as_of)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -15,9 +15,9 @@ from rich.table import Table
 from schemas import ContractRecord, Evidence
 
 if TYPE_CHECKING:
+    from alerts.models import Untracked
     from flows.ingest import IngestReport
     from portfolio import DeadlineRow, SearchResult
-    from portfolio.models import NoDateContract
 
 _STATUS_STYLE = {"added": "green", "new_version": "green", "replaced": "cyan",
                  "unchanged": "dim", "duplicate": "dim", "failed": "red"}
@@ -228,17 +228,11 @@ def deadlines(console: Console, rows: list[DeadlineRow], today: date, within: in
 NO_DATE_SHOWN = 20
 """Contracts with no date to act on listed by name under the deadlines; more are counted."""
 
-_NO_DATE_WHY = {
-    "evergreen": "runs until terminated on notice",
-    "perpetual": "no end date",
-    "undated": "term end unknown",
-    "expired": "term ended; cannot be rolled forward",
-}
 
-
-def no_date_contracts(console: Console, contracts: list[NoDateContract]) -> None:
+def no_date_contracts(console: Console, contracts: list[Untracked]) -> None:
     """The contracts `deadlines` cannot list: nothing to act by, and why (evergreen,
-    perpetual, undated), so an admin sees every contract is accounted for."""
+    perpetual, undated; the reasons the alerts and the CSV give), so an admin sees every
+    contract is accounted for."""
     if not contracts:
         return
     table = Table(title=f"No date to act on ({len(contracts)})", expand=True)
@@ -247,11 +241,8 @@ def no_date_contracts(console: Console, contracts: list[NoDateContract]) -> None
     table.add_column("why", ratio=3)
     ordered = sorted(contracts, key=lambda c: (c.state.value, (c.title or c.filename).lower()))
     for contract in ordered[:NO_DATE_SHOWN]:
-        why = contract.note or _NO_DATE_WHY.get(contract.state.value, "")
-        if contract.notice_period is not None and contract.state.value == "evergreen":
-            why = f"runs until terminated on {contract.notice_period}' notice"
         table.add_row(contract.state.value, escape(contract.title or contract.filename),
-                      escape(why))
+                      escape(contract.note or ""))
     console.print(table)
     if len(ordered) > NO_DATE_SHOWN:
         counts = Counter(c.state.value for c in ordered)

@@ -138,7 +138,7 @@ def _evergreen_status(inputs: TermInputs, today: date) -> TermStatus:
         due = position.notice_deadline or position.current_term_end
         if due >= today:
             terminated = f"until terminated on {notice}' notice" if notice else "until terminated"
-            return _act_by(inputs, today, due, end,
+            return _renewing(inputs, today, due, end,
                            note=f"runs on after {end.isoformat()} {terminated}")
     return TermStatus(
         record_id=inputs.record_id, as_of=today, state=TermState.evergreen, notice_period=notice,
@@ -167,11 +167,11 @@ def _renewing_status(
             note=note or f"renews every {renewal_term}, too many times since "
             f"{end.isoformat()} to follow: check the current term by hand",
         )
-    return _act_by(inputs, today, due, position.current_term_end, renewal_term,
+    return _renewing(inputs, today, due, position.current_term_end, renewal_term,
                    position.renewals_elapsed, note)
 
 
-def _act_by(
+def _renewing(
     inputs: TermInputs,
     today: date,
     due: date,
