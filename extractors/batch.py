@@ -84,21 +84,23 @@ def _warm_up() -> None:
 
 @contextmanager
 def _spawning() -> Iterator[None]:
-    """Ignore SIGINT while `submit` may start a worker, so the worker inherits that.
+    """Block SIGINT while `submit` may start a worker, so the worker starts with it blocked.
 
     A terminal's Ctrl-C reaches the whole process group. A worker that died of it (even
     while still starting, before `_warm_up` runs) breaks the pool mid-batch, while the
-    parent (e.g. `contracts watch`) wants to finish the batch it is in, then stop. The
-    parent ignores Ctrl-C only for the few milliseconds a worker takes to spawn.
+    parent (e.g. `contracts watch`) wants to finish the batch it is in, then stop.
+    Blocked, not ignored: a Ctrl-C that arrives while a worker spawns stays pending and
+    reaches the parent's handler right after (an ignored one was lost, and the watcher
+    kept running; the longer a spawn takes, on a loaded machine, the likelier that was).
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _ocr_share(ocr: OcrOptions | None, processes: int) -> OcrOptions:

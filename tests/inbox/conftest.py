@@ -74,6 +74,19 @@ def watch_env(prefect_api_url: str) -> dict[str, str]:
     return env
 
 
+def group_members(pgid: int) -> list[str]:
+    """Command lines of the live processes of process group `pgid` (from /proc)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = status.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:
+            found.append((status.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+    return found
+
+
 class WatchProcess:
     """`contracts ARGS` in its own process group, output captured to a file."""
 
@@ -112,9 +125,15 @@ class WatchProcess:
         self.proc.wait(timeout=30)
 
     def stop(self, timeout: float = 60) -> int:
-        """Ctrl-C as a terminal sends it (to the whole group); the exit code."""
+        """Ctrl-C as a terminal sends it (to the whole group); the exit code. A watcher
+        still running after `timeout` fails with its output and its live processes."""
         self.signal_group(signal.SIGINT)
-        return self.proc.wait(timeout=timeout)
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(
+                f"still running {timeout:.0f} s after Ctrl-C; processes: "
+                f"{group_members(self.proc.pid)}; output:\n{self.output()}") from None
 
     def shutdown(self, timeout: float = 60) -> None:
         """Ctrl-C, then SIGKILL if it has not exited in time (teardown, not a test of Ctrl-C)."""

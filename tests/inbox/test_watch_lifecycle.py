@@ -19,6 +19,7 @@ from tests.inbox.conftest import (
     assert_exactly_once,
     contract_pdf,
     contract_text,
+    group_members,
 )
 
 
@@ -33,17 +34,6 @@ def _group_gone(pgid: int, within: float = 15.0) -> bool:
         time.sleep(0.2)
     return False
 
-
-def _group_members(pgid: int) -> list[str]:
-    found = []
-    for status in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = status.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid:
-            found.append((status.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode())
-    return found
 
 
 @pytest.mark.slow
@@ -68,7 +58,7 @@ def test_ctrl_c_finishes_the_current_batch_then_stops(
     assert "stopping after the current batch" in output
     assert output.rstrip().endswith("stopped")
     assert_exactly_once(home, dropped)  # the batch in progress was finished, not dropped
-    assert _group_gone(watcher.proc.pid), _group_members(watcher.proc.pid)
+    assert _group_gone(watcher.proc.pid), group_members(watcher.proc.pid)
 
 
 def _long_contract(pages: int) -> list[str]:
