@@ -25,14 +25,16 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from extractors.document import ContractText
+from extractors.sentences import entities_in, text_of
+from extractors.sentences import sentences as doc_sentences
 from extractors.values import parse_duration
 from schemas import Duration, DurationUnit, Evidence
 
 _RENEWAL_SENTENCE = re.compile(
     r"\brenew|\bextend|\bextension|\bsuccessive\b|\byear[\s-]+to[\s-]+year\b|"
-    r"\bmonth[\s-]+to[\s-]+month\b|\bevergreen\b",
-    re.IGNORECASE,
+    r"\bmonth[\s-]+to[\s-]+month\b|\bevergreen\b"
 )
+"""Searched in lower-cased sentences (twice as fast as a case-blind search)."""
 _AUTOMATIC = re.compile(
     r"\bautomatic(?:ally)?\b[^.;]{0,40}\b(?:renew|extend|extension|continu)|"
     r"\b(?:renew|extend|continu)\w*\s+automatically|\bauto-?renew|"
@@ -131,7 +133,7 @@ class RenewalFindings:
 
 
 def _durations(sentence: Span) -> list[Span]:
-    return [ent for ent in sentence.ents if ent.label_ == "DURATION"]
+    return [ent for ent in entities_in(sentence) if ent.label_ == "DURATION"]
 
 
 def _renewal_term(source: str, sentence: Span) -> Duration | None:
@@ -140,7 +142,7 @@ def _renewal_term(source: str, sentence: Span) -> Duration | None:
     "initial term of three (3) years and shall automatically renew for successive one (1)
     year terms" -> 1 year: the first duration belongs to the initial term.
     """
-    lowered = sentence.text.lower()
+    lowered = text_of(sentence).lower()
     for ent in _durations(sentence):
         before = source[max(sentence.start_char, ent.start_char - _RENEWAL_REACH) : ent.start_char]
         after = source[ent.end_char : ent.end_char + 40]
@@ -190,18 +192,19 @@ def _candidates(sentences: list[Span], source: str) -> list[tuple[int, int, bool
     """
     found = []
     for index, sentence in enumerate(sentences):
-        if not _RENEWAL_SENTENCE.search(sentence.text):
+        said = text_of(sentence)
+        if not _RENEWAL_SENTENCE.search(said.lower()):
             continue
-        if not re.search(r"\b(?:term|agreement|period|contract)", sentence.text, re.IGNORECASE):
+        if not re.search(r"\b(?:term|agreement|period|contract)", said, re.IGNORECASE):
             continue
-        if _negates_renewal(sentence.text):
+        if _negates_renewal(said):
             continue
-        automatic = bool(_AUTOMATIC.search(sentence.text)) or (
-            bool(_UNLESS_NOTICE.search(sentence.text)) and bool(_RENEWS_VERB.search(sentence.text))
-            and bool(_ABOUT_THE_CONTRACT.search(sentence.text))
+        automatic = bool(_AUTOMATIC.search(said)) or (
+            bool(_UNLESS_NOTICE.search(said)) and bool(_RENEWS_VERB.search(said))
+            and bool(_ABOUT_THE_CONTRACT.search(said))
         )
-        optional = (not automatic and bool(_OPTIONAL.search(sentence.text))
-                    and bool(_RENEWS_THE_CONTRACT.search(sentence.text)))
+        optional = (not automatic and bool(_OPTIONAL.search(said))
+                    and bool(_RENEWS_THE_CONTRACT.search(said)))
         term = _renewal_term(source, sentence)
         if automatic:
             found.append((0 if term else 1, index, True, term))
@@ -213,7 +216,7 @@ def _candidates(sentences: list[Span], source: str) -> list[tuple[int, int, bool
 def find_renewal(text: ContractText, doc: Doc) -> RenewalFindings:
     """Renewal mechanics from the best renewal sentence (see `_candidates`), with evidence."""
     found = RenewalFindings()
-    sentences = list(doc.sents)
+    sentences = doc_sentences(doc)
     source = text.text
     candidates = _candidates(sentences, source)
     if candidates:
@@ -222,7 +225,7 @@ def find_renewal(text: ContractText, doc: Doc) -> RenewalFindings:
         found.auto_renews = automatic
         found.renewal_term = term
         found.evidence = text.evidence(sentence.start_char, sentence.end_char)
-        if not automatic and _BY_MUTUAL_AGREEMENT.search(sentence.text):
+        if not automatic and _BY_MUTUAL_AGREEMENT.search(text_of(sentence)):
             return found
         around = [index, *range(index + 1, index + 1 + _NEIGHBOUR_SENTENCES),
                   *range(index - 1, index - 1 - _NEIGHBOUR_SENTENCES, -1)]
@@ -230,7 +233,7 @@ def find_renewal(text: ContractText, doc: Doc) -> RenewalFindings:
             if not 0 <= position < len(sentences):
                 continue
             neighbour = sentences[position]
-            if position != index and not _RENEWAL_ABOUT.search(neighbour.text):
+            if position != index and not _RENEWAL_ABOUT.search(text_of(neighbour)):
                 continue
             notice = notice_period_in(source, neighbour)
             if notice is not None:

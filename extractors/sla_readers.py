@@ -21,6 +21,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
+from extractors.sentences import sentences
 from extractors.values import words_to_number
 
 PATTERNS_DIR = Path(__file__).with_name("patterns")
@@ -154,7 +155,7 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     """(start, end) character offsets of the sentences of `doc`, computed once per doc."""
     cached = doc.user_data.get(_SENTENCES_KEY)
     if cached is None:
-        cached = [(s.start_char, s.end_char) for s in doc.sents]
+        cached = [(s.start_char, s.end_char) for s in sentences(doc)]
         doc.user_data[_SENTENCES_KEY] = cached
     return list(cached)
 

@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.document import ContractText
 from extractors.renewal import notice_period_in
+from extractors.sentences import entities_in, sentences, text_of
 from extractors.values import parse_date, parse_duration
 from schemas import Duration, DurationUnit, Evidence
 from schemas.terms import term_end
@@ -30,9 +31,9 @@ from schemas.terms import term_end
 _TERM_SENTENCE = re.compile(
     r"\bterm\b|\bexpir|\bduration\b|\bperpetu|\bin\s+effect\b|\bin\s+force\b|\buntil\b|"
     r"\bcontinu\w*\s+for\b|\bcommenc|\bvalid\b|\banniversary\b|\bremain\b|\bforce\b|\bendur|"
-    r"\bindefinite|\bterminable\b|\bin\s+operation\b|\binitial\s+period\b",
-    re.IGNORECASE,
+    r"\bindefinite|\bterminable\b|\bin\s+operation\b|\binitial\s+period\b"
 )
+"""Searched in lower-cased sentences (twice as fast as a case-blind search)."""
 _EXPIRY_BEFORE_DATE = re.compile(
     r"(?:until|through|expir\w*(?:\s+on)?|terminat\w*\s+on|end(?:ing|s)?(?:\s+(?:on|as\s+of))?|"
     r"up\s+to\s+and\s+including|expiration\s+date\"?\s*(?:is|shall\s+be|of|means|shall\s+mean)|"
@@ -120,7 +121,7 @@ class TermFindings:
 
 
 def _term_sentences(doc: Doc) -> list[Span]:
-    return [s for s in doc.sents if _TERM_SENTENCE.search(s.text)]
+    return [s for s in sentences(doc) if _TERM_SENTENCE.search(text_of(s).lower())]
 
 
 _TERM_DEFINING = re.compile(
@@ -178,7 +179,7 @@ def find_term(text: ContractText, doc: Doc, day_first: bool = False) -> TermFind
     found = TermFindings()
     best_expiry = best_term = 0
     for sentence in _term_sentences(doc):
-        lowered = sentence.text.lower()
+        lowered = text_of(sentence).lower()
         score = _sentence_score(lowered)
         expiry, duration = _stated_end(text, sentence, day_first)
         if expiry is not None and score + 1 > best_expiry and _about_contract(lowered):
@@ -189,7 +190,7 @@ def find_term(text: ContractText, doc: Doc, day_first: bool = False) -> TermFind
             best_term = score + 1
             found.initial_term = duration
             found.initial_term_evidence = text.evidence(sentence.start_char, sentence.end_char)
-            found.term_anchor = _event_anchor(sentence.text)
+            found.term_anchor = _event_anchor(text_of(sentence))
         if not found.perpetual and score > -2:
             _read_no_end(text, sentence, found)
     found.expiration_strength, found.initial_term_strength = best_expiry, best_term
@@ -227,13 +228,13 @@ def _stated_end(
     text: ContractText, sentence: Span, day_first: bool
 ) -> tuple[date | None, Duration | None]:
     """The end date and/or term duration a sentence states, if any."""
-    lowered = sentence.text.lower()
+    lowered = text_of(sentence).lower()
     # "Effective Date" alone is a name, not a statement about how long the contract runs.
     is_term_sentence = "term" in lowered or "expir" in lowered or bool(_IN_EFFECT.search(lowered))
     expiry: date | None = None
     duration: Duration | None = None
     source = text.text
-    for ent in sentence.ents:
+    for ent in entities_in(sentence):
         before = source[max(sentence.start_char, ent.start_char - 110) : ent.start_char]
         if ent.label_ == "DATE" and expiry is None and is_term_sentence:
             if _EXPIRY_BEFORE_DATE.search(before):
@@ -249,7 +250,7 @@ def _stated_end(
                 if parsed is not None and parsed.count > 0:
                     duration = parsed
     if duration is None and _about_term(lowered):
-        anniversary = _ANNIVERSARY.search(sentence.text)
+        anniversary = _ANNIVERSARY.search(text_of(sentence))
         if anniversary is not None:
             nth = anniversary["nth"].lower()
             years = _ORDINALS.get(nth) or int(re.sub(r"\D", "", nth))
@@ -283,11 +284,11 @@ def _event_anchor(sentence: str) -> str | None:
 
 
 def _read_no_end(text: ContractText, sentence: Span, found: TermFindings) -> None:
-    no_end = _PERPETUAL.search(sentence.text)
-    if no_end is None or _is_survival(sentence.text.lower()):
+    no_end = _PERPETUAL.search(text_of(sentence))
+    if no_end is None or _is_survival(text_of(sentence).lower()):
         return
     found.perpetual = True
-    found.evergreen = bool(_EVERGREEN.search(sentence.text))
+    found.evergreen = bool(_EVERGREEN.search(text_of(sentence)))
     found.no_end_evidence = text.evidence(sentence.start_char, sentence.end_char)
     if found.evergreen:
         notice = notice_period_in(text.text, sentence)

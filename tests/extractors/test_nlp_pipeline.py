@@ -19,6 +19,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
+import extractors.nlp
 from extractors.entity_windows import WindowPlan
 from extractors.nlp import PATTERNS_DIR, _space_tolerant, contract_pipeline, parse, unwrap_lines
 from extractors.ocr import OcrOptions
@@ -36,6 +37,12 @@ EDGE_CASES = [
     "Signed on March\n15, 2024 by Acme Corp. and Initech Inc.; effective 2024-03-01 or 03/01/24.",
     "a year an month one week (5) business days 30-day 12 consecutive calendar months\n\n\n",
     "e.g. Inc. U.S.A. 5)-year five (5)-year terms ________ ........ 1. Definitions",
+    # sentence-final marks: leading, repeated, before quotes and brackets, before spaces
+    ". Leading mark. \"Quoted.\" Next?! Yes!! (a) Item.) Then...  two   spaces. End",
+    "No final mark at all",
+    "...\n\n?",
+    "Ends with a mark.",
+    "\u3002 Full-width mark\u3002Next \u0964 Devanagari danda",
 ]
 
 
@@ -92,6 +99,18 @@ def test_contracts_parse_as_with_the_plain_components(path: Path, reference: Lan
 @pytest.mark.parametrize("text", EDGE_CASES)
 def test_edge_cases_parse_as_with_the_plain_components(text: str, reference: Language) -> None:
     assert _signature(parse(text)) == _signature(reference(unwrap_lines(text)))
+
+
+def test_contracts_parse_alike_when_the_tokenizer_cache_refills(
+    reference: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that has read many contracts empties the tokenizer's cache and fills it
+    again; the documents after that are tokenized exactly as before."""
+    monkeypatch.setattr(extractors.nlp, "TOKENIZER_CACHE_CHUNKS", 200)
+    for path in FIXTURES:
+        text = read_contract_text(path, ocr=OcrOptions(enabled=False)).text
+        assert _signature(parse(text)) == _signature(reference(unwrap_lines(text)))
+    assert contract_pipeline().tokenizer.max_cache_size > 10_000  # spaCy's default caps it
 
 
 def test_every_entity_pattern_can_be_windowed() -> None:
