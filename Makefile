@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 DEMO_HOME ?= demo-data
 PACKAGES := schemas extractors portfolio flows contracts alerts inbox bench web
 
-.PHONY: demo test lint typecheck unit ocr-tools browser-tools test-browser venv lock clean fixtures accuracy bench bench-ingest bench-search bench-renewals test-es
+.PHONY: demo test lint typecheck unit ocr-tools browser-tools test-browser venv lock clean fixtures accuracy bench bench-ingest bench-search bench-renewals profile-ingest test-es
 
 venv: $(STAMP)
 
@@ -86,6 +86,10 @@ bench-search: $(STAMP)
 
 bench-renewals: $(STAMP)
 	$(BIN)/python -m bench.renewals
+
+# Where ingest time goes, stage by stage (pyinstrument; call trees in bench/out/).
+profile-ingest: $(STAMP)
+	$(BIN)/python -m bench.ingest_profile
 
 fixtures: $(STAMP)
 	$(BIN)/python fixtures/contracts/generate.py
