@@ -15,8 +15,13 @@ of ../shared/eval/cuad-dev), so each reports its own wall time and peak RSS:
                 `contracts reindex` costs, and the pipeline's own speed without Tesseract;
 * `big`         one generated 1,000-page contract through the direct path (peak RSS).
 
-The table prints absolute figures and ratios against the baselines of the same run, and
-the machine's load average before each phase (other work on a shared machine skews it).
+`direct` and `flow` run alternately, three times each by default (`--rounds`), and their
+medians are compared: on a shared virtual machine a phase can lose a fifth of its CPU to
+neighbours, which one run of each would read as orchestration overhead.
+
+The table prints absolute figures and ratios against the baselines of the same run, the
+machine's load average before each phase, and the CPU time stolen by the hypervisor
+during it (other work on a shared machine skews timings).
 `--quick` uses the first 25 contracts and skips the 1,000-page document.
 """
 
@@ -36,13 +41,14 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from bench.machine import load_average
+from bench.machine import cpu_times, load_average, steal_share
 
 REPO = Path(__file__).resolve().parent.parent
 EVAL_PDFS = REPO.parent / "shared" / "eval" / "cuad-dev" / "pdf"
 PHASES = ("pdfium", "pdfplumber", "direct", "flow", "rerun", "big")
-OCR_CACHES = {"direct": "direct", "rerun": "direct", "flow": "flow", "big": "big"}
-"""Phase -> OCR cache it uses (a folder of this run's): `rerun` reads what `direct` wrote."""
+OCR_CACHES = {"direct", "rerun", "flow", "big"}
+"""Phases given an OCR cache folder of this run's: each cold run an empty one of its own,
+`rerun` the one the first `direct` filled."""
 
 
 def _peak_rss_mb() -> float:
@@ -165,17 +171,26 @@ def run_phase(name: str, pdfs: list[Path]) -> dict[str, Any]:
             "peak_rss_mb": round(_peak_rss_mb(), 1), **extra}
 
 
-def _spawn(name: str, limit: int, caches: Path) -> dict[str, Any]:
+def _spawn(name: str, limit: int, cache: Path) -> dict[str, Any]:
     command = [sys.executable, "-m", "bench.ingest", "--phase", name, "--limit", str(limit)]
     env = dict(os.environ)
     if name in OCR_CACHES:
-        env["CONTRACTS_OCR_CACHE"] = str(caches / OCR_CACHES[name])
+        env["CONTRACTS_OCR_CACHE"] = str(cache)
     load = load_average().split()[0]
+    before = cpu_times()
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False,
                           env=env)
+    steal = steal_share(before, cpu_times())
     if done.returncode != 0:
         raise SystemExit(f"phase {name} failed:\n{done.stderr[-3000:]}")
-    return {**json.loads(done.stdout.strip().splitlines()[-1]), "load_before": load}
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), "load_before": load,
+            "steal": None if steal is None else round(steal, 3)}
+
+
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median time (the lower middle one of an even count), with every time."""
+    ordered = sorted(runs, key=lambda run: float(run["seconds"]))
+    return {**ordered[(len(ordered) - 1) // 2], "all_seconds": [r["seconds"] for r in runs]}
 
 
 def print_table(console: Console, results: dict[str, dict[str, Any]]) -> None:
@@ -183,20 +198,30 @@ def print_table(console: Console, results: dict[str, dict[str, Any]]) -> None:
     base_plumber = results["pdfplumber"]["pages"] / results["pdfplumber"]["seconds"]
     table = Table(title="Ingest benchmark (this machine, this run)")
     for column in ("phase", "docs", "pages", "seconds", "pages/s", "docs/s", "peak RSS MB",
-                   "x pdfplumber", "x pdfium", "load"):
+                   "x pdfplumber", "x pdfium", "load", "steal"):
         table.add_column(column, justify="left" if column == "phase" else "right")
     for name, row in results.items():
         rate = row["pages"] / row["seconds"]
-        table.add_row(name, str(row["documents"]), str(row["pages"]), f"{row['seconds']:.2f}",
+        runs = row.get("all_seconds", [])
+        label = f"{name} (median of {len(runs)})" if len(runs) > 1 else name
+        steal = row.get("steal")
+        table.add_row(label, str(row["documents"]), str(row["pages"]), f"{row['seconds']:.2f}",
                       f"{rate:.0f}", f"{row['documents'] / row['seconds']:.2f}",
                       f"{row['peak_rss_mb']:.0f}", f"{rate / base_plumber:.1f}",
-                      f"{rate / base_pdfium:.2f}", str(row.get("load_before", "")))
+                      f"{rate / base_pdfium:.2f}", str(row.get("load_before", "")),
+                      "?" if steal is None else f"{steal:.0%}")
     console.print(table)
+    for name in ("direct", "flow"):
+        if len(results.get(name, {}).get("all_seconds", [])) > 1:
+            console.print(f"{name} runs, alternating: "
+                          + ", ".join(f"{s:.1f} s" for s in results[name]["all_seconds"]))
     if "flow" in results:
         overhead = results["flow"]["seconds"] / results["direct"]["seconds"] - 1
-        console.print(f"Prefect flow vs direct call: {overhead:+.1%} "
+        console.print(f"Prefect flow vs direct call (medians): {overhead:+.1%} "
                       f"(temporary server start, not counted: "
                       f"{results['flow'].get('server_seconds', 0):.1f} s)")
+    console.print("steal: CPU time the virtual machine's host gave to other machines during "
+                  "the phase; phases with more steal ran slower for reasons outside the code")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phase", choices=PHASES, help="run one phase here (used internally)")
     parser.add_argument("--limit", type=int, default=0, help="first N PDFs only")
     parser.add_argument("--quick", action="store_true", help="25 PDFs, no 1,000-page PDF")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="direct and flow runs, alternating; the medians are compared")
     args = parser.parse_args(argv)
     limit = 25 if args.quick and not args.limit else args.limit
     pdfs = sorted(EVAL_PDFS.glob("*.pdf"))
@@ -212,12 +239,19 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_phase(args.phase, pdfs)))
         return 0
     console = Console(width=max(120, Console().width))  # the table is wide; never truncate it
-    phases = [p for p in PHASES if not (args.quick and p == "big")]
-    results: dict[str, dict[str, Any]] = {}
+    rounds = max(1, args.rounds)
+    plan = ["pdfium", "pdfplumber", *(["direct", "flow"] * rounds), "rerun"]
+    plan += [] if args.quick else ["big"]
+    runs: dict[str, list[dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory() as caches:
-        for name in phases:
+        for name in plan:
             console.print(f"[dim]running {name} …[/]")
-            results[name] = _spawn(name, limit, Path(caches))
+            done = len(runs.get(name, []))  # each cold run gets an empty OCR cache of its own
+            cache = Path(caches) / (f"{name}-{done}" if name in ("direct", "flow") else name)
+            if name == "rerun":
+                cache = Path(caches) / "direct-0"  # what the first direct run filled
+            runs.setdefault(name, []).append(_spawn(name, limit, cache))
+    results = {name: _median_run(found) for name, found in runs.items()}
     print_table(console, results)
     out = REPO / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
