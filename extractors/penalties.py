@@ -34,7 +34,8 @@ from extractors.penalty_credits import CreditCap, credit_cap, credits
 from extractors.penalty_payments import is_late_payment, late_payment, liquidated_damages
 from extractors.penalty_tables import credit_tables
 from extractors.penalty_terms import WORDS, condition
-from extractors.sla_readers import mask, sentence_spans, sentences_with
+from extractors.sentences import sentence_spans
+from extractors.sla_readers import mask, sentences_with
 from schemas import Penalty, PenaltyKind
 
 _KEYWORDS = ("liquidated", "interest", "late", "finance", "terminat", "credit", "rebate", "reduc",

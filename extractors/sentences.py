@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 _TEXT = "contract_text"
 _SENTENCES = "contract_sentences"
 _ENTITIES = "contract_entities"
+_SPANS = "contract_sentence_spans"
 
 
 def remember_text(doc: Doc, text: str) -> Doc:
@@ -29,10 +30,9 @@ def remember_text(doc: Doc, text: str) -> Doc:
 
 def doc_text(doc: Doc) -> str:
     """`doc.text`, built once."""
-    text = doc.user_data.get(_TEXT)
-    if text is None:
-        text = remember_text(doc, doc.text).user_data[_TEXT]
-    return str(text)
+    if _TEXT not in doc.user_data:
+        remember_text(doc, doc.text)
+    return str(doc.user_data[_TEXT])
 
 
 def sentences(doc: Doc) -> list[Span]:
@@ -41,6 +41,15 @@ def sentences(doc: Doc) -> list[Span]:
     if found is None:
         found = doc.user_data[_SENTENCES] = list(doc.sents)
     return found
+
+
+def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) character offsets of the sentences of `doc`, computed once per doc
+    (the SLA and penalty readers walk the same sentences)."""
+    cached = doc.user_data.get(_SPANS)
+    if cached is None:
+        cached = doc.user_data[_SPANS] = [(s.start_char, s.end_char) for s in sentences(doc)]
+    return list(cached)
 
 
 def text_of(span: Span) -> str:

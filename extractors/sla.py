@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from spacy.tokens import Doc
 
 from extractors.document import ContractText
+from extractors.sentences import sentence_spans
 from extractors.sla_readers import (
     PERCENT,
     SEVERITY,
@@ -40,7 +41,6 @@ from extractors.sla_readers import (
     lines_with_offsets,
     mask,
     percent_value,
-    sentence_spans,
     sentences_with,
     severity_label,
     time_limits,

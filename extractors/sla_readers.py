@@ -6,8 +6,8 @@ labels, word lists, and the sentences and lines of a contract.
   "during technical support desk hours" (business hours);
 * `PERCENT` / `percent_value`: "99.9%", "10 percent", "1 1/2%";
 * `severity_label`: "Severity One" -> "Severity 1", "PRIORITY 2" -> "Priority 2", "P1";
-* `sentence_spans` and `line_index`: computed once per document and shared, because
-  both extractors walk the same sentences and lines.
+* `line_index`: computed once per document and shared, because both extractors walk
+  the same lines (and the same sentences: `extractors.sentences.sentence_spans`).
 """
 
 from __future__ import annotations
@@ -19,9 +19,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from spacy.tokens import Doc
-
-from extractors.sentences import sentences
 from extractors.values import words_to_number
 
 PATTERNS_DIR = Path(__file__).with_name("patterns")
@@ -79,7 +76,6 @@ _DURING_HOURS = re.compile(
 )
 """"one (1) hour during technical support desk hours": the clock runs in business hours."""
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
-_SENTENCES_KEY = "sla_readers.sentence_spans"
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
@@ -149,15 +145,6 @@ def label_of(match: re.Match[str]) -> str:
     digit = _ROMAN.get(number) or words_to_number(number) or int(number)
     kind = "Priority" if match["kind"].lower().startswith("prio") else "Severity"
     return f"{kind} {digit}"
-
-
-def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
-    """(start, end) character offsets of the sentences of `doc`, computed once per doc."""
-    cached = doc.user_data.get(_SENTENCES_KEY)
-    if cached is None:
-        cached = [(s.start_char, s.end_char) for s in sentences(doc)]
-        doc.user_data[_SENTENCES_KEY] = cached
-    return list(cached)
 
 
 def sentences_with(low: str, spans: list[tuple[int, int]], words: Iterable[str]) -> set[int]:

@@ -120,8 +120,10 @@ class TermFindings:
     warnings: list[str] = field(default_factory=list)
 
 
-def _term_sentences(doc: Doc) -> list[Span]:
-    return [s for s in sentences(doc) if _TERM_SENTENCE.search(text_of(s).lower())]
+def _term_sentences(doc: Doc) -> list[tuple[Span, str]]:
+    """The sentences that may set the term, each with its lower-cased text."""
+    lowered = ((s, text_of(s).lower()) for s in sentences(doc))
+    return [(s, low) for s, low in lowered if _TERM_SENTENCE.search(low)]
 
 
 _TERM_DEFINING = re.compile(
@@ -178,10 +180,9 @@ def find_term(text: ContractText, doc: Doc, day_first: bool = False) -> TermFind
     """
     found = TermFindings()
     best_expiry = best_term = 0
-    for sentence in _term_sentences(doc):
-        lowered = text_of(sentence).lower()
+    for sentence, lowered in _term_sentences(doc):
         score = _sentence_score(lowered)
-        expiry, duration = _stated_end(text, sentence, day_first)
+        expiry, duration = _stated_end(text, sentence, lowered, day_first)
         if expiry is not None and score + 1 > best_expiry and _about_contract(lowered):
             best_expiry = score + 1
             found.expiration_date = expiry
@@ -192,7 +193,7 @@ def find_term(text: ContractText, doc: Doc, day_first: bool = False) -> TermFind
             found.initial_term_evidence = text.evidence(sentence.start_char, sentence.end_char)
             found.term_anchor = _event_anchor(text_of(sentence))
         if not found.perpetual and score > -2:
-            _read_no_end(text, sentence, found)
+            _read_no_end(text, sentence, lowered, found)
     found.expiration_strength, found.initial_term_strength = best_expiry, best_term
     if found.expiration_date or found.initial_term:
         # A stated end wins over a perpetual licence grant elsewhere in the contract; an
@@ -225,10 +226,10 @@ _IN_EFFECT = re.compile(
 
 
 def _stated_end(
-    text: ContractText, sentence: Span, day_first: bool
+    text: ContractText, sentence: Span, lowered: str, day_first: bool
 ) -> tuple[date | None, Duration | None]:
-    """The end date and/or term duration a sentence states, if any."""
-    lowered = text_of(sentence).lower()
+    """The end date and/or term duration a sentence (`lowered`: its text, lower-cased)
+    states, if any."""
     # "Effective Date" alone is a name, not a statement about how long the contract runs.
     is_term_sentence = "term" in lowered or "expir" in lowered or bool(_IN_EFFECT.search(lowered))
     expiry: date | None = None
@@ -283,12 +284,15 @@ def _event_anchor(sentence: str) -> str | None:
     return match["event"].strip()
 
 
-def _read_no_end(text: ContractText, sentence: Span, found: TermFindings) -> None:
-    no_end = _PERPETUAL.search(text_of(sentence))
-    if no_end is None or _is_survival(text_of(sentence).lower()):
+def _read_no_end(
+    text: ContractText, sentence: Span, lowered: str, found: TermFindings
+) -> None:
+    said = text_of(sentence)
+    no_end = _PERPETUAL.search(said)
+    if no_end is None or _is_survival(lowered):
         return
     found.perpetual = True
-    found.evergreen = bool(_EVERGREEN.search(text_of(sentence)))
+    found.evergreen = bool(_EVERGREEN.search(said))
     found.no_end_evidence = text.evidence(sentence.start_char, sentence.end_char)
     if found.evergreen:
         notice = notice_period_in(text.text, sentence)
