@@ -29,7 +29,7 @@ from extractors.sla import find_sla_commitments
 from extractors.term import TermFindings, find_term, stated_end_contradicted
 from extractors.title import find_title
 from schemas import ContractRecord, FieldEvidence, PageSource, Renewal
-from schemas.terms import roll_forward, term_end
+from schemas.terms import act_by, roll_forward, term_end
 
 EXTRACTOR_VERSION = "0.1.0"
 
@@ -192,7 +192,7 @@ def _runs_on_after_term(
         notice_evidence=found.notice_evidence or term.no_end_evidence,
     )
     position = roll_forward(expiration, None, notice, today)
-    if (position.notice_deadline or position.current_term_end) >= today:
+    if act_by(position.current_term_end, notice) >= today:
         renewal.current_term_end = position.current_term_end
         renewal.notice_deadline = position.notice_deadline
     return renewal

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from portfolio.renewals import continues_after_term, initial_term_end
-from schemas.record import ContractRecord, Duration
-from schemas.terms import MAX_ROLLS, notice_deadline, renewal_term_end
+from schemas.record import ContractRecord
+from schemas.terms import MAX_ROLLS, act_by, renewal_term_end
 
 MAX_DUE_DATES = 1200
 """Dates listed per contract at most (100 years of monthly renewals; 3 years of daily)."""
@@ -41,10 +41,6 @@ class DueDates:
     complete_until: date | None = None
 
 
-def _act_by(term_end: date, notice: Duration | None) -> date:
-    return notice_deadline(term_end, notice) if notice is not None else term_end
-
-
 def due_dates(record: ContractRecord, horizon: date, limit: int = MAX_DUE_DATES) -> DueDates:
     """The dates `term_status(record, today).due_date` can take, up to `horizon`.
 
@@ -61,7 +57,7 @@ def due_dates(record: ContractRecord, horizon: date, limit: int = MAX_DUE_DATES)
         if not continues_after_term(renewal.evergreen, renewal.auto_renews):
             return DueDates(())
         end = initial_term_end(record)  # only the initial term's act-by date, then none
-        return DueDates((_act_by(end, renewal.notice_period),) if end is not None else ())
+        return DueDates((act_by(end, renewal.notice_period),) if end is not None else ())
     if record.perpetual:
         return DueDates(())
     end = initial_term_end(record)
@@ -72,19 +68,19 @@ def due_dates(record: ContractRecord, horizon: date, limit: int = MAX_DUE_DATES)
     notice = renewal.notice_period
     term = renewal.renewal_term
     if term is None or term.count == 0:
-        return DueDates((_act_by(end, notice),))
+        return DueDates((act_by(end, notice),))
     first_renewal_day = end + timedelta(days=1)
     dates: list[date] = []
     term_end = end
     for rolls in range(MAX_ROLLS + 1):
         if rolls:
             term_end = renewal_term_end(first_renewal_day, term, rolls)
-        act_by = _act_by(term_end, notice)
-        if act_by > horizon:
+        due = act_by(term_end, notice)
+        if due > horizon:
             return DueDates(tuple(dates), complete_until=horizon)
         if len(dates) >= limit:
             return DueDates(tuple(dates), complete_until=dates[-1])
-        dates.append(act_by)
+        dates.append(due)
     return DueDates(tuple(dates))
 
 

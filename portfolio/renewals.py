@@ -27,7 +27,7 @@ from portfolio.models import (
     TermStatus,
 )
 from schemas.record import ContractRecord, Duration, Evidence
-from schemas.terms import roll_forward, term_end
+from schemas.terms import act_by, roll_forward, term_end
 
 
 def initial_term_end(record: ContractRecord) -> date | None:
@@ -134,8 +134,7 @@ def _evergreen_status(inputs: TermInputs, today: date) -> TermStatus:
     until its act-by date (see `continues_after_term`)."""
     notice, end = inputs.notice_period, inputs.initial_term_end
     if continues_after_term(inputs.evergreen, inputs.auto_renews) and end is not None:
-        position = roll_forward(end, None, notice, today)
-        due = position.notice_deadline or position.current_term_end
+        due = act_by(end, notice)
         if due >= today:
             terminated = f"until terminated on {notice}' notice" if notice else "until terminated"
             return _renewing(inputs, today, due, end,

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from portfolio.models import DeadlineDetail, DeadlineRow, NoDateContract
 from portfolio.renewals import NO_DATE_STATES, TermInputs
-from portfolio.sqlite_deadlines import BATCH, act_by, position_on, position_values
+from portfolio.sqlite_deadlines import BATCH, position_on, position_values
 from portfolio.sqlite_positions import (
     FRESH_ROW_COLUMNS,
     StoredDeadline,
@@ -24,7 +24,7 @@ from portfolio.sqlite_positions import (
     position_columns,
     read_stored,
 )
-from schemas.terms import MAX_ROLLS, renewal_term_end
+from schemas.terms import MAX_ROLLS, act_by, renewal_term_end
 
 _ROLL = (
     "UPDATE deadlines SET state = ?, kind = ?, due_date = ?, current_term_end = ?,"

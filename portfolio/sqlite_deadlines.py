@@ -46,7 +46,7 @@ from portfolio.renewals import (
 )
 from portfolio.sqlite_positions import Position, out_of_range
 from schemas.record import ContractRecord, Duration
-from schemas.terms import notice_deadline, renewal_term_end
+from schemas.terms import act_by, renewal_term_end
 
 BATCH = 500
 """Records per batch when recomputing many rows (bounded memory and SQL parameters)."""
@@ -61,11 +61,6 @@ UPSERT = (
 
 
 # --- the position of a term on a day, and the days it holds for ----------------------------
-
-
-def act_by(term_end: date, notice: Duration | None) -> date:
-    """The date a term must be acted on by: its notice deadline, or its end without one."""
-    return notice_deadline(term_end, notice) if notice is not None else term_end
 
 
 def _validity(inputs: TermInputs, state: TermState, current_term_end: date | None,

@@ -102,6 +102,11 @@ def notice_deadline(current_term_end: date, notice_period: Duration) -> date:
     return subtract_duration(current_term_end, notice_period)
 
 
+def act_by(term_end_date: date, notice_period: Duration | None) -> date:
+    """The date a term must be acted on by: its notice deadline, or its end without one."""
+    return notice_deadline(term_end_date, notice_period) if notice_period else term_end_date
+
+
 @dataclass(frozen=True)
 class TermPosition:
     """Where a contract stands on a given day.
@@ -142,8 +147,7 @@ def roll_forward(
             rolls = min(past_terms, MAX_ROLLS)
             end = renewal_term_end(first_renewal_day, renewal_term, rolls)
         while rolls < MAX_ROLLS:
-            act_by = notice_deadline(end, notice_period) if notice_period else end
-            if act_by >= today:
+            if act_by(end, notice_period) >= today:
                 break
             rolls += 1
             end = renewal_term_end(first_renewal_day, renewal_term, rolls)
