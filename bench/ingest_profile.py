@@ -12,7 +12,8 @@ For each run it prints the time per stage of the ingest path, then writes the fu
 trees to `bench/out/ingest-profile-{cold,warm}.html` (open in a browser) and `.txt`.
 
 Stages are named by the function that does the work; a stage's time includes what it
-calls, and "other" is what no named stage covers (module imports, records, hashing).
+calls, and "other" is what no named stage covers (building and checking records,
+evidence, file hashing).
 """
 
 from __future__ import annotations
@@ -64,11 +65,12 @@ def stage_seconds(root: Frame) -> dict[str, float]:
 
     def visit(frame: Frame, inside: bool) -> None:
         stage = STAGES.get(frame.function or "")
-        named = stage is not None and stage[0] in (frame.file_path or "")
-        if named and not inside and stage is not None:
+        if stage is not None and stage[0] not in (frame.file_path or ""):
+            stage = None  # a function of the same name elsewhere
+        if stage is not None and not inside:
             found[stage[1]] = found.get(stage[1], 0.0) + frame.time
         for child in frame.children:
-            visit(child, inside or named)
+            visit(child, inside or stage is not None)
 
     visit(root, False)
     return found
