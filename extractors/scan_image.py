@@ -33,6 +33,8 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageFilter
 
+from extractors.image_filters import all_ahead, any_behind, max_filter, median3, runs_at_least
+
 PREPARATION_VERSION = "5"
 """Part of the OCR cache key: bump it when `prepare_for_ocr` changes what Tesseract sees."""
 
@@ -48,6 +50,8 @@ NOISY_PAPER = 1.5
 rendered born-digital page or a clean scan measures 0, our noisy scans about 3."""
 
 _REDUCE = 4
+_DOWN, _ACROSS = 0, 1
+"""Array axes: rows run down the page, columns across it."""
 _INK = 160
 _RULE_INK = 200
 
@@ -107,8 +111,9 @@ def noise_level(image: Image.Image) -> float:
     small = image.reduce(2)
     width, height = small.size
     centre = small.crop((width // 4, height // 4, 3 * width // 4, 3 * height // 4))
-    pixels = np.asarray(centre, dtype=np.float64)
-    smooth = np.asarray(centre.filter(ImageFilter.MedianFilter(3)), dtype=np.float64)
+    pixels = np.asarray(centre)
+    smooth = median3(pixels).astype(np.float64)
+    pixels = pixels.astype(np.float64)
     paper = np.abs(pixels - smooth)[smooth >= 128]
     return 1.4826 * float(np.median(paper)) if paper.size else 0.0
 
@@ -131,7 +136,7 @@ def prepare_for_ocr(
     """Denoise a grainy page, straighten it, erase table rules; the image and the
     rotation applied."""
     if noise_level(image) >= NOISY_PAPER:
-        image = image.filter(ImageFilter.MedianFilter(3)).filter(ImageFilter.MedianFilter(3))
+        image = Image.fromarray(median3(median3(np.asarray(image))))
     image = flatten_background(image)
     image, angle = straighten(image) if deskew else (image, 0.0)
     return erase_rules(image, dpi), angle
@@ -143,7 +148,8 @@ def flatten_background(image: Image.Image) -> Image.Image:
     The paper colour is the maximum over ~1/10 inch (wider than any stroke, so text never
     counts as paper), computed on a quarter-size copy and smoothed back to full size.
     """
-    paper = image.reduce(_REDUCE).filter(ImageFilter.MaxFilter(9)).filter(ImageFilter.BoxBlur(4))
+    lightest = Image.fromarray(max_filter(np.asarray(image.reduce(_REDUCE)), 9))
+    paper = lightest.filter(ImageFilter.BoxBlur(4))
     background = np.asarray(paper.resize(image.size, Image.Resampling.BILINEAR), np.float32)
     pixels = np.asarray(image, dtype=np.float32)
     flat = np.clip(pixels / np.maximum(background, 1.0) * 255.0, 0, 255)
@@ -162,49 +168,32 @@ def erase_rules(image: Image.Image, dpi: int) -> Image.Image:
     ink = pixels < _RULE_INK
     scale = dpi / 300.0
     length, thickness = int(120 * scale), max(2, round(8 * scale))
-    vertical = _rules(ink.T, length, thickness, gap=thickness).T
-    horizontal = _rules(ink, length, thickness, gap=max(1, round(3 * scale)), crossing=vertical)
+    vertical = _rules(ink, _DOWN, length, thickness, gap=thickness)
+    horizontal = _rules(ink, _ACROSS, length, thickness, gap=max(1, round(3 * scale)),
+                        crossing=vertical)
     rules = vertical | horizontal
+    if not rules.any():
+        return image
     grown = rules.copy()
     for step in (1, 2):  # the anti-aliased edges of the line go too
         grown[step:, :] |= rules[:-step, :]
         grown[:-step, :] |= rules[step:, :]
         grown[:, step:] |= rules[:, :-step]
         grown[:, :-step] |= rules[:, step:]
-    if not grown.any():
-        return image
     cleaned = pixels.copy()
     cleaned[grown & (pixels < 235)] = 255
     return Image.fromarray(cleaned)
 
 
 def _rules(
-    ink: np.ndarray, length: int, thickness: int, gap: int, crossing: np.ndarray | None = None
+    ink: np.ndarray, along: int, length: int, thickness: int, gap: int,
+    crossing: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Pixels of horizontal rules: thin vertically, long horizontally (gaps bridged)."""
-    vertical_extent = _run_lengths(ink.T).T
-    thin = ink & (vertical_extent <= thickness)
+    """Pixels of rules running `along` an axis: ink at most `thickness` thick across it,
+    in runs of at least `length` along it once gaps of up to `gap` pixels are bridged."""
+    thin = ink & ~runs_at_least(ink, thickness + 1, axis=1 - along)
     if crossing is not None:
         thin |= crossing
-    bridged = thin.copy()
-    for step in range(1, gap + 1):  # closing: dilate right, then erode back
-        bridged[:, step:] |= thin[:, :-step]
-    closed = bridged.copy()
-    for step in range(1, gap + 1):
-        closed[:, :-step] &= bridged[:, step:]
-    return _run_lengths(closed | thin) >= length
-
-
-def _run_lengths(mask: np.ndarray) -> np.ndarray:
-    """For every True pixel, the length of the horizontal run it belongs to (else 0)."""
-    rows, cols = mask.shape
-    padded = np.zeros((rows, cols + 2), dtype=np.int8)
-    padded[:, 1:-1] = mask
-    steps = np.diff(padded.ravel())
-    starts = np.flatnonzero(steps == 1) + 1
-    ends = np.flatnonzero(steps == -1) + 1
-    lengths = (ends - starts).astype(np.int32)
-    marks = np.zeros(padded.size + 1, dtype=np.int32)
-    marks[starts] += lengths  # runs are separated by padding, so indexes never repeat
-    marks[ends] -= lengths
-    return np.cumsum(marks)[:-1].reshape(rows, cols + 2)[:, 1:-1]
+    bridged = any_behind(thin, gap + 1, along)  # closing: dilate forward, erode back
+    closed = all_ahead(bridged, gap + 1, along, beyond_edge=True)
+    return runs_at_least(closed | thin, length, along)
