@@ -111,9 +111,8 @@ def noise_level(image: Image.Image) -> float:
     small = image.reduce(2)
     width, height = small.size
     centre = small.crop((width // 4, height // 4, 3 * width // 4, 3 * height // 4))
-    pixels = np.asarray(centre)
-    smooth = median3(pixels).astype(np.float64)
-    pixels = pixels.astype(np.float64)
+    pixels = np.asarray(centre, dtype=np.float64)
+    smooth = median3(np.asarray(centre)).astype(np.float64)
     paper = np.abs(pixels - smooth)[smooth >= 128]
     return 1.4826 * float(np.median(paper)) if paper.size else 0.0
 
