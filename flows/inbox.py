@@ -26,7 +26,7 @@ from prefect.cache_policies import NO_CACHE
 from contracts.settings import load_settings
 from extractors.batch import ExtractionJob, ExtractionResult, extract_many
 from extractors.ocr import OcrOptions
-from flows.ingest import FileOutcome, FileStatus, IngestReport, publish_summary
+from flows.ingest import FileOutcome, FileStatus, IngestReport, as_task_input, publish_summary
 from inbox.intake import Intake
 from inbox.journal import Drop, DropOutcome, DropState, Journal
 from inbox.paths import InboxPaths
@@ -67,7 +67,8 @@ class _Batch:
     def flush(self) -> None:
         if not self.waiting:
             return
-        added = index_records(self.store, [record for _, record, _ in self.waiting])
+        added = index_records(self.store,
+                              as_task_input([record for _, record, _ in self.waiting]))
         for (drop, record, outcome), result in zip(self.waiting, added, strict=True):
             new = result is AddOutcome.new_version
             self.intake.indexed(drop, DropOutcome.new_version if new else DropOutcome.added,

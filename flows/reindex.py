@@ -23,7 +23,13 @@ from extractors.batch import ExtractionJob, extract_many
 from extractors.ocr import OcrOptions
 from extractors.pipeline import file_sha256
 from flows.inbox import index_records, settle
-from flows.ingest import FileOutcome, FileStatus, IngestReport, publish_summary
+from flows.ingest import (
+    FileOutcome,
+    FileStatus,
+    IngestReport,
+    as_task_input,
+    publish_summary,
+)
 from inbox.intake import Intake
 from inbox.journal import Journal
 from inbox.paths import InboxPaths
@@ -95,7 +101,7 @@ def _reindex_chunk(
             update={"filename": filename, "source": source})
     ordered = [(extracted[sha], path) for sha, path in chunk if sha in extracted]
     if ordered:
-        stored = index_records(store, [record for record, _ in ordered])
+        stored = index_records(store, as_task_input([record for record, _ in ordered]))
         outcomes += [_outcome(record, FileStatus(added.value), path, paths)
                      for (record, path), added in zip(ordered, stored, strict=True)]
     return outcomes
