@@ -183,6 +183,7 @@ def run_phase(name: str, pdfs: list[Path]) -> dict[str, Any]:
 def _spawn(name: str, limit: int, cache: Path) -> dict[str, Any]:
     command = [sys.executable, "-m", "bench.ingest", "--phase", name, "--limit", str(limit)]
     env = dict(os.environ)
+    env.pop("CONTRACTS_OCR_CACHE", None)  # the user's own cache would make "from scratch" warm
     if name in OCR_CACHES:
         env["CONTRACTS_OCR_CACHE"] = str(cache)
     load = load_average().split()[0]
