@@ -95,8 +95,11 @@ fixtures: $(STAMP)
 	$(BIN)/python fixtures/contracts/generate.py
 
 # Re-pin the working set after changing dependencies in pyproject.toml.
+# pysqlite3-binary has wheels for Linux x86_64 only: the lock keeps its platform marker.
 lock: $(STAMP)
-	$(BIN)/python -m pip freeze --all --exclude-editable | grep -v '^pip==' > requirements.lock
+	$(BIN)/python -m pip freeze --all --exclude-editable | grep -v '^pip==' \
+	  | sed 's/^\(pysqlite3-binary==.*\)$$/\1 ; sys_platform == "linux" and platform_machine == "x86_64"/' \
+	  > requirements.lock
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import sqlite3
 import statistics
 import time
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from rich.table import Table
 from bench.machine import load_average
 from bench.synthetic import party_names, portfolio_records
 from portfolio import ClauseQuery, open_portfolio
+from portfolio.sqlite_driver import sqlite3
 from schemas import ClauseType
 
 REPO = Path(__file__).resolve().parent.parent

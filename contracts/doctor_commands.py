@@ -48,7 +48,8 @@ def doctor(
     """Check what reading contracts needs here (OCR for scans) and say how to install it."""
     settings = load_settings(home=home)
     checks = [check if not check.ok else check.model_copy(update={"fix": None})
-              for check in (_python(), *_ocr_checks(settings), _ocr_cache(settings))]
+              for check in (_python(), _sqlite(), *_ocr_checks(settings),
+                                 _ocr_cache(settings))]
     if json_out:
         out.print_json(data=[check.model_dump() for check in checks])
     else:
@@ -61,6 +62,20 @@ def _python() -> Check:
     version = platform.python_version()
     return Check(name="python", ok=sys.version_info[:2] == (3, 11), detail=version,
                  fix="use Python 3.11 (make builds .venv with it)")
+
+
+def _sqlite() -> Check:
+    """The SQLite the portfolio runs on: clause search needs its FTS5 module."""
+    from portfolio.sqlite_driver import library_description, sqlite3
+
+    conn = sqlite3.connect(":memory:")
+    try:
+        options = {row[0] for row in conn.execute("PRAGMA compile_options")}
+    finally:
+        conn.close()
+    return Check(name="sqlite (portfolio store)", ok="ENABLE_FTS5" in options,
+                 detail=library_description(),
+                 fix="use a Python whose SQLite has FTS5 (python.org and Debian builds do)")
 
 
 def _ocr_checks(settings: Settings) -> list[Check]:

@@ -18,7 +18,6 @@ again: each retry is a new row, and the old ones are history nobody needs to rea
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Self
 from pydantic import BaseModel
 
 from inbox.journal import DropOutcome, DropState
+from portfolio.sqlite_driver import sqlite3
 
 
 class DropStatus(StrEnum):

@@ -26,7 +26,6 @@ releases when the holder dies), so any unfinished row seen under the lock is a c
 from __future__ import annotations
 
 import fcntl
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -40,6 +39,7 @@ from typing import Any, Self
 from pydantic import BaseModel
 
 from inbox.stability import FileStamp
+from portfolio.sqlite_driver import sqlite3
 
 
 class DropState(StrEnum):

@@ -15,7 +15,6 @@ the lock up front (`BEGIN IMMEDIATE`) so two writers never deadlock upgrading a 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -46,6 +45,7 @@ from portfolio.sqlite_deadline_queries import (
     upcoming_rows,
 )
 from portfolio.sqlite_deadline_rules import rebuild_if_rules_changed
+from portfolio.sqlite_driver import sqlite3
 from portfolio.sqlite_records import rewrite_record, store_record, stored_record
 from portfolio.sqlite_schema import migrate
 from portfolio.sqlite_search import SupersededRecords, run_search

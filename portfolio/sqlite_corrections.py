@@ -9,10 +9,10 @@ helpers run inside the caller's write transaction (`portfolio.sqlite`).
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
+from portfolio.sqlite_driver import sqlite3
 from schemas.corrections import FIELDS, apply_corrections, extracted_record
 from schemas.record import ContractRecord, Correction
 

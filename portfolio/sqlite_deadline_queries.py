@@ -8,7 +8,6 @@ recomputed here, and `try_roll` stores them so the next query finds them fresh.
 from __future__ import annotations
 
 import gc
-import sqlite3
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -16,6 +15,7 @@ from datetime import date, timedelta
 from portfolio.models import DeadlineDetail, DeadlineRow, NoDateContract
 from portfolio.renewals import NO_DATE_STATES, TermInputs
 from portfolio.sqlite_deadlines import BATCH, position_on, position_values
+from portfolio.sqlite_driver import sqlite3
 from portfolio.sqlite_positions import (
     FRESH_ROW_COLUMNS,
     StoredDeadline,

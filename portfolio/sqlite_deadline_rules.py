@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import sqlite3
 from functools import cache
 from pathlib import Path
 
 from portfolio.sqlite_deadlines import backfill_deadlines
+from portfolio.sqlite_driver import sqlite3
 
 RULE_MODULES = (
     "schemas.terms",

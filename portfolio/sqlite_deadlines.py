@@ -32,7 +32,6 @@ in the same transaction. Superseded versions have no row (their successor carrie
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -44,6 +43,7 @@ from portfolio.renewals import (
     status_from_inputs,
     term_inputs,
 )
+from portfolio.sqlite_driver import sqlite3
 from portfolio.sqlite_positions import Position, out_of_range
 from schemas.record import ContractRecord, Duration
 from schemas.terms import act_by, renewal_term_end

@@ -9,7 +9,6 @@ so that one transaction leaves every derived table agreeing with the record.
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, date, datetime
 
 from pydantic import ValidationError
@@ -19,6 +18,7 @@ from portfolio.models import AddOutcome
 from portfolio.query import fold
 from portfolio.sqlite_corrections import save_corrections, with_corrections
 from portfolio.sqlite_deadlines import write_deadline
+from portfolio.sqlite_driver import sqlite3
 from portfolio.sqlite_versions import (
     current_version,
     keep_version,

@@ -18,12 +18,12 @@ step by triggers, so replacing or removing clauses can never leave index entries
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from portfolio.errors import SchemaTooNew
 from portfolio.sqlite_deadline_rules import backfill_and_stamp
+from portfolio.sqlite_driver import sqlite3
 
 Step = str | Callable[[sqlite3.Connection], None]
 """A migration step: one SQL statement, or a function that fills new tables from old ones

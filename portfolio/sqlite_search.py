@@ -28,13 +28,13 @@ is kept to what FTS5 itself must do, inside the caller's read transaction:
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
 from portfolio.errors import QuerySyntaxError
 from portfolio.models import ClauseHit, ClauseQuery, Highlight, SearchResult
 from portfolio.query import FtsQuery, PrefixExpander, fold, translate_query
+from portfolio.sqlite_driver import sqlite3
 
 HEADING_WEIGHT = 3.0
 TEXT_WEIGHT = 1.0

@@ -14,9 +14,9 @@ These helpers run inside the caller's write transaction (`sqlite_records.store_r
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from portfolio.sqlite_deadlines import drop_deadline
+from portfolio.sqlite_driver import sqlite3
 from schemas.record import ContractRecord
 
 

@@ -13,13 +13,13 @@ The text is escaped before the marks become `<mark>` tags (`web.snippets.snippet
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 
 from markupsafe import Markup
 
 from portfolio import QuerySyntaxError
 from portfolio.query import PrefixExpander, fold, translate_query, words_of
+from portfolio.sqlite_driver import sqlite3
 from schemas.record import Clause
 from web.snippets import MARK_END, MARK_START, snippet_html
 

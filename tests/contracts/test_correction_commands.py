@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from contracts.cli import app
+from portfolio.sqlite_driver import sqlite3
 from tests.conftest import FIXTURES
 
 runner = CliRunner()

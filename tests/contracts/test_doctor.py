@@ -27,3 +27,13 @@ def test_missing_tesseract_says_what_to_install(tmp_path, monkeypatch: pytest.Mo
     program = checks["tesseract (OCR program)"]
     assert not program["ok"] and "tesseract-ocr" in program["fix"]
     assert "tesseract-ocr-eng" in program["fix"]
+
+
+def test_reports_the_sqlite_the_portfolio_runs_on(tmp_path) -> None:
+    from portfolio.sqlite_driver import sqlite3
+
+    result = runner.invoke(app, ["doctor", "--json", "--home", str(tmp_path)])
+    checks = {check["name"]: check for check in json.loads(result.output)}
+    store = checks["sqlite (portfolio store)"]
+    assert store["ok"], store
+    assert store["detail"].startswith(f"SQLite {sqlite3.sqlite_version}, ")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from extractors.pipeline import file_sha256
+from portfolio.sqlite_driver import sqlite3
 from tests.conftest import write_pdf
 
 CONTRACTS = Path(sys.executable).with_name("contracts")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from inbox.intake import Intake
 from inbox.journal import DropOutcome, Journal
 from inbox.paths import InboxPaths
 from inbox.status import parse_quarantine_note, read_feed
+from portfolio.sqlite_driver import sqlite3
 from tests.inbox.conftest import contract_pdf
 
 

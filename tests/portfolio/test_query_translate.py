@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 
 import pytest
 
 from portfolio.errors import QuerySyntaxError
 from portfolio.query import MAX_DEPTH, fold, to_fts5, translate_query, words_of
+from portfolio.sqlite_driver import sqlite3
 
 
 @pytest.mark.parametrize(

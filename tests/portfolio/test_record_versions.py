@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 from portfolio import AddOutcome, ClauseQuery
 from portfolio.sqlite import SqlitePortfolio
+from portfolio.sqlite_driver import sqlite3
 from portfolio.sqlite_schema import LATEST_VERSION
 from schemas.record import ContractRecord
 from tests.portfolio.conftest import record_id

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 from portfolio.sqlite import SqlitePortfolio
+from portfolio.sqlite_driver import sqlite3
 from portfolio.sqlite_schema import LATEST_VERSION
 from schemas.record import ContractRecord
 

@@ -10,7 +10,6 @@ back and forth; each answer is compared with the pure Python reference over the 
 from __future__ import annotations
 
 import random
-import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from portfolio.models import TermState
 from portfolio.renewals import upcoming_deadlines
 from portfolio.sqlite import SqlitePortfolio
 from portfolio.sqlite_deadline_queries import has_stale
+from portfolio.sqlite_driver import sqlite3
 from portfolio.sqlite_schema import LATEST_VERSION
 from schemas.record import ContractRecord, Duration, DurationUnit, Renewal
 from tests.portfolio.generated import ROLES, new_versions, portfolio_records, query_days

@@ -6,7 +6,6 @@ same behaviours seen through the interface are in the conformance suite.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 import portfolio.sqlite
 from portfolio.models import AddOutcome, ClauseQuery, SearchResult
 from portfolio.sqlite import SqlitePortfolio
+from portfolio.sqlite_driver import sqlite3
 from schemas.record import Clause, ClauseType, ContractRecord
 
 

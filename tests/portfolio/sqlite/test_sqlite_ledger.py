@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from portfolio.sqlite import SqlitePortfolio
+from portfolio.sqlite_driver import sqlite3
 from portfolio.sqlite_schema import MIGRATIONS
 from schemas.record import ContractRecord
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -15,6 +14,7 @@ from portfolio import Portfolio, open_portfolio
 from portfolio.errors import SchemaTooNew, UnsupportedStore
 from portfolio.models import AddOutcome, ClauseQuery
 from portfolio.sqlite import SqlitePortfolio
+from portfolio.sqlite_driver import sqlite3
 from portfolio.sqlite_schema import LATEST_VERSION
 from schemas.record import ContractRecord
 
