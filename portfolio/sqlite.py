@@ -49,6 +49,7 @@ from portfolio.sqlite_driver import sqlite3
 from portfolio.sqlite_records import rewrite_record, store_record, stored_record
 from portfolio.sqlite_schema import migrate
 from portfolio.sqlite_search import SupersededRecords, run_search
+from portfolio.sqlite_shards import ClauseShards, search_threads
 from schemas.corrections import apply_corrections, extracted_record
 from schemas.record import ContractRecord, Correction
 
@@ -95,6 +96,11 @@ class SqlitePortfolio(Portfolio):
         except BaseException:
             self._conn.close()
             raise
+        self._shards: ClauseShards | None = None
+        if not in_memory:  # the ranges' connections open on the first broad search
+            self._shards = ClauseShards(self.path, search_threads(), [
+                f"PRAGMA busy_timeout = {self._busy_ms}", f"PRAGMA mmap_size = {MMAP_BYTES}",
+                f"PRAGMA cache_size = -{CACHE_KIB}"])
 
     def __repr__(self) -> str:
         return f"SqlitePortfolio({str(self.path)!r})"
@@ -218,7 +224,8 @@ class SqlitePortfolio(Portfolio):
 
     def search(self, query: ClauseQuery, highlight: Highlight | None = None) -> SearchResult:
         with self._read() as conn:
-            return run_search(conn, query, highlight or Highlight(), self._superseded)
+            return run_search(conn, query, highlight or Highlight(), self._superseded,
+                              self._shards)
 
     # deadlines come from the `deadlines` table (`portfolio.sqlite_deadlines`), not records
 
@@ -351,4 +358,6 @@ class SqlitePortfolio(Portfolio):
 
     def close(self) -> None:
         with self._lock:
+            if self._shards is not None:
+                self._shards.close()
             self._conn.close()

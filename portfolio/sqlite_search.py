@@ -27,14 +27,18 @@ is kept to what FTS5 itself must do, inside the caller's read transaction:
 
 from __future__ import annotations
 
+import heapq
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from itertools import chain
+from operator import itemgetter
+from typing import Any, TypeVar
 
 from portfolio.errors import QuerySyntaxError
 from portfolio.models import ClauseHit, ClauseQuery, Highlight, SearchResult
 from portfolio.query import FtsQuery, PrefixExpander, fold, translate_query
 from portfolio.sqlite_driver import sqlite3
+from portfolio.sqlite_shards import ClauseShards, IndexMoved
 
 HEADING_WEIGHT = 3.0
 TEXT_WEIGHT = 1.0
@@ -46,6 +50,7 @@ LEADING_SLACK = 1000
 clauses or a tie at the cut (clauses copied from one template score alike) rarely send
 the search down the full path; keeping 1,000 rows costs SQLite's sorter next to nothing."""
 
+_T = TypeVar("_T")
 _Row = dict[str, Any]
 """One hit's columns, as named in `_PAGE_SQL`."""
 
@@ -54,11 +59,12 @@ SELECT clause_fts.rowid AS clause_id,
        bm25(clause_fts, :heading_weight, :text_weight) AS rank,
        {phrase} AS phrase_match
 FROM clause_fts {join}
-WHERE clause_fts MATCH :match {filters}
+WHERE clause_fts MATCH :match AND clause_fts.rowid BETWEEN :low AND :high {filters}
 """
-"""Every match, filtered and scored. CROSS JOIN keeps the FTS scan as the outer loop, which
-`bm25()` needs; the covering index `clauses_search` gives type and record id without
-reading the clause row. MATERIALIZED (below) scores each match once."""
+"""Every match in one range of clause ids, filtered and scored. CROSS JOIN keeps the FTS
+scan as the outer loop, which `bm25()` needs; the covering index `clauses_search` gives
+type and record id without reading the clause row. MATERIALIZED (below) scores each match
+once."""
 
 _PAGE_SQL = """
 WITH matches AS MATERIALIZED ({matches}),
@@ -71,7 +77,8 @@ leaders AS (
     WHERE NOT EXISTS (SELECT 1 FROM cutoff)
        OR (phrase_match, -rank) >= (SELECT phrase_match, score FROM cutoff)
 )
-SELECT m.clause_id, m.rank, m.phrase_match, (SELECT count(*) FROM matches) AS total
+SELECT m.clause_id, m.rank, m.phrase_match, (SELECT count(*) FROM matches) AS total,
+       r.filename AS filename, c.ordinal AS ordinal
 FROM leaders m
 JOIN clauses c ON c.id = m.clause_id
 JOIN records r ON r.id = c.record_id
@@ -93,10 +100,11 @@ _JOIN_SQL = "CROSS JOIN clauses c INDEXED BY clauses_search ON c.id = clause_fts
 
 _LEADING_SQL = """
 SELECT rowid, bm25(clause_fts, :heading_weight, :text_weight) AS rank FROM clause_fts
-WHERE clause_fts MATCH :match
+WHERE clause_fts MATCH :match AND rowid BETWEEN :low AND :high
 ORDER BY rank LIMIT :leading
 """
-"""The best matches by rank, with no join (SQLite keeps only the best rows while sorting)."""
+"""The best matches in one range of clause ids by rank, with no join (SQLite keeps only the
+best rows while sorting)."""
 
 _SUPERSEDED_SQL = "(SELECT value FROM json_each(:superseded))"
 
@@ -129,7 +137,9 @@ FROM clauses c JOIN records r ON r.id = c.record_id
 WHERE c.id IN (SELECT value FROM json_each(:ids))
 """
 
-_PHRASE_SQL = "(clause_fts.rowid IN (SELECT rowid FROM clause_fts WHERE clause_fts MATCH :phrase))"
+_PHRASE_SQL = """(clause_fts.rowid IN (
+    SELECT rowid FROM clause_fts WHERE clause_fts MATCH :phrase AND rowid BETWEEN :low AND :high
+))"""
 
 _PARTY_SQL = "c.record_id IN (SELECT record_id FROM parties WHERE instr(match_text, :party) > 0)"
 
@@ -203,24 +213,25 @@ def run_search(
     query: ClauseQuery,
     highlight: Highlight,
     superseded_records: SupersededRecords | None = None,
+    shards: ClauseShards | None = None,
 ) -> SearchResult:
     """One page of hits for `query`; the caller holds a read transaction on `conn`.
 
-    Pass the connection's `SupersededRecords` to keep their ids between searches.
+    Pass the connection's `SupersededRecords` to keep their ids between searches, and its
+    `ClauseShards` to scan ranges of clause ids on several cores.
     """
     fts = translate_query(query.text, vocabulary_expander(conn))
     superseded: list[str] = []
     if not query.all_versions:
         superseded = (superseded_records or SupersededRecords()).ids(conn)
     try:
-        rows: list[_Row] | None = None
-        if _unfiltered(query) and fts.phrase is None:
-            rows = _leading_page(conn, query, fts.match, superseded)
-        if rows is None:
-            rows, total = _full_page(conn, query, fts, superseded)
-        else:
-            total = _unfiltered_total(conn, fts.match, superseded)
-        rows = _details(conn, rows)
+        try:
+            scans = _Scans(conn, shards)
+            rows = _page(scans, query, fts, superseded)
+        except IndexMoved:  # a range saw another commit than this snapshot: scan here alone
+            scans = _Scans(conn, None)
+            rows = _page(scans, query, fts, superseded)
+        rows, total = _details(conn, rows), scans.total
         snippets = _snippets(conn, fts.match, [row["clause_id"] for row in rows], highlight)
     except sqlite3.OperationalError as exc:  # a translator bug must not look like a crash
         if "fts5" not in str(exc):
@@ -250,10 +261,50 @@ def run_search(
     return SearchResult(query=query, fts_query=fts.match, total=total, hits=hits)
 
 
+class _Scans:
+    """Where a search's FTS5 scans run: on `conn` over every clause id, or on `shards`
+    over ranges of them; `total` is the match count the page was found with."""
+
+    def __init__(self, conn: sqlite3.Connection, shards: ClauseShards | None) -> None:
+        self.conn = conn
+        self.shards = shards
+        self.ranges = shards.ranges(conn) if shards else [_ALL_IDS]
+        self.total = 0
+
+    def run(self, scan: Callable[[sqlite3.Connection, Mapping[str, Any]], _T]) -> list[_T]:
+        """`scan` on every range, in parallel when there are several."""
+        if len(self.ranges) == 1 or self.shards is None:
+            low, high = self.ranges[0]
+            return [scan(self.conn, {"low": low, "high": high})]
+        return self.shards.run(self.conn, self.ranges, scan)
+
+
+_ALL_IDS = (-(2**63), 2**63 - 1)
+
+
+def _page(
+    scans: _Scans, query: ClauseQuery, fts: FtsQuery, superseded: list[str]
+) -> list[_Row]:
+    """The page's rows (clause id, rank, phrase match), leaving the total in `scans`."""
+    rows: list[_Row] | None = None
+    if _unfiltered(query) and fts.phrase is None:
+        rows = _leading_page(scans, query, fts.match, superseded)
+    if rows is None:
+        rows, scans.total = _full_page(scans, query, fts, superseded)
+    else:
+        scans.total = _unfiltered_total(scans.conn, fts.match, superseded)
+    return rows
+
+
 def _full_page(
-    conn: sqlite3.Connection, query: ClauseQuery, fts: FtsQuery, superseded: list[str]
+    scans: _Scans, query: ClauseQuery, fts: FtsQuery, superseded: list[str]
 ) -> tuple[list[_Row], int]:
-    """The page and the total, scoring and filtering every match once."""
+    """The page and the total, scoring and filtering every match once.
+
+    Each range returns its own best rows down to the page's end (ties at its cut included)
+    and its count; merged in the page order, they give the page, and the counts the total.
+    """
+    conn = scans.conn
     filters, params = _filters(query, superseded)
     params |= {
         "match": fts.match,
@@ -267,18 +318,38 @@ def _full_page(
         params["phrase"] = fts.phrase
     parts = {"join": "" if _unfiltered(query) else _JOIN_SQL, "filters": filters}
     matches = _MATCHES_SQL.format(phrase=_PHRASE_SQL if fts.phrase else "0", **parts)
-    page = conn.cursor()
-    page.row_factory = sqlite3.Row
-    rows = [dict(row) for row in page.execute(_PAGE_SQL.format(matches=matches), params)]
-    if rows:
-        return rows, int(rows[0]["total"])
-    if not query.offset:
-        return rows, 0
-    return rows, int(conn.execute(_COUNT_SQL.format(**parts), params).fetchone()[0])
+    statement = _PAGE_SQL.format(matches=matches)
+    end = query.offset + query.limit
+    if len(scans.ranges) > 1:  # every range's page from its first row, merged below
+        params |= {"offset": 0, "limit": end}
+
+    def scan(on: sqlite3.Connection, bounds: Mapping[str, Any]) -> list[_Row]:
+        page = on.cursor()
+        page.row_factory = sqlite3.Row
+        return [dict(row) for row in page.execute(statement, params | dict(bounds))]
+
+    found = scans.run(scan)
+    total = sum(int(rows[0]["total"]) for rows in found if rows)
+    if len(found) == 1:
+        rows = found[0]
+    else:
+        rows = sorted((row for rows in found for row in rows), key=_page_order)
+        rows = rows[query.offset : end]
+    if rows or not query.offset or len(found) > 1:
+        return rows, total
+    low, high = scans.ranges[0]
+    count = conn.execute(_COUNT_SQL.format(**parts), params | {"low": low, "high": high})
+    return rows, int(count.fetchone()[0])
+
+
+def _page_order(row: _Row) -> tuple[int, float, str, int]:
+    """The order of `_PAGE_SQL`: phrase matches first, then BM25, file name, clause order."""
+    return (-int(row["phrase_match"]), float(row["rank"]), str(row["filename"]),
+            int(row["ordinal"]))
 
 
 def _leading_page(
-    conn: sqlite3.Connection, query: ClauseQuery, match: str, superseded: list[str]
+    scans: _Scans, query: ClauseQuery, match: str, superseded: list[str]
 ) -> list[_Row] | None:
     """The page of an unfiltered query from FTS5's best few rows; None if they cannot tell.
 
@@ -294,7 +365,10 @@ def _leading_page(
         "heading_weight": HEADING_WEIGHT,
         "text_weight": TEXT_WEIGHT,
     }
-    ranked = conn.execute(_LEADING_SQL, params).fetchall()
+    conn = scans.conn
+    found = scans.run(lambda on, bounds: on.execute(_LEADING_SQL, {**params, **bounds}).fetchall())
+    ranked = found[0] if len(found) == 1 else heapq.nsmallest(
+        leading, chain.from_iterable(found), key=itemgetter(1))
     ranks: dict[int, float] = {int(rowid): rank for rowid, rank in ranked}
     if superseded and ranks:
         dropped = conn.execute(
