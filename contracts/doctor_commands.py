@@ -66,14 +66,9 @@ def _python() -> Check:
 
 def _sqlite() -> Check:
     """The SQLite the portfolio runs on: clause search needs its FTS5 module."""
-    from portfolio.sqlite_driver import library_description, sqlite3
+    from portfolio.sqlite_driver import compile_options, library_description
 
-    conn = sqlite3.connect(":memory:")
-    try:
-        options = {row[0] for row in conn.execute("PRAGMA compile_options")}
-    finally:
-        conn.close()
-    return Check(name="sqlite (portfolio store)", ok="ENABLE_FTS5" in options,
+    return Check(name="sqlite (portfolio store)", ok="ENABLE_FTS5" in compile_options(),
                  detail=library_description(),
                  fix="use a Python whose SQLite has FTS5 (python.org and Debian builds do)")
 

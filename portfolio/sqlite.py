@@ -81,15 +81,17 @@ class SqlitePortfolio(Portfolio):
         self._conn = sqlite3.connect(
             str(path), timeout=timeout, isolation_level=None, check_same_thread=False
         )
+        self._busy_ms = int(timeout * 1000)
+        reading = [f"PRAGMA busy_timeout = {self._busy_ms}", f"PRAGMA cache_size = -{CACHE_KIB}"]
+        if not in_memory:
+            reading.append(f"PRAGMA mmap_size = {MMAP_BYTES}")
         try:
-            self._busy_ms = int(timeout * 1000)
-            self._conn.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
+            for pragma in reading:
+                self._conn.execute(pragma)
             self._conn.execute("PRAGMA foreign_keys = ON")
             if not in_memory:
                 self._conn.execute("PRAGMA journal_mode = WAL")
                 self._conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL
-                self._conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-            self._conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             self.migrations_applied: list[int] = migrate(self._conn)
             """Migrations this instance applied on opening (empty when the file was current)."""
             rebuild_if_rules_changed(self._conn)
@@ -98,9 +100,7 @@ class SqlitePortfolio(Portfolio):
             raise
         self._shards: ClauseShards | None = None
         if not in_memory:  # the ranges' connections open on the first broad search
-            self._shards = ClauseShards(self.path, search_threads(), [
-                f"PRAGMA busy_timeout = {self._busy_ms}", f"PRAGMA mmap_size = {MMAP_BYTES}",
-                f"PRAGMA cache_size = -{CACHE_KIB}"])
+            self._shards = ClauseShards(self.path, search_threads(), reading)
 
     def __repr__(self) -> str:
         return f"SqlitePortfolio({str(self.path)!r})"

@@ -21,6 +21,7 @@ the locks the other still counts on (sqlite.org/howtocorrupt.html, section 2.2.1
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the bundled module has no stubs; its API is the standard one
@@ -31,7 +32,17 @@ else:
     except ImportError:  # no wheel for this platform: the standard module
         import sqlite3
 
-__all__ = ["library_description", "sqlite3"]
+__all__ = ["compile_options", "library_description", "sqlite3"]
+
+
+@cache
+def compile_options() -> frozenset[str]:
+    """How this SQLite was built (`PRAGMA compile_options`), e.g. `ENABLE_FTS5`."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        return frozenset(row[0] for row in conn.execute("PRAGMA compile_options"))
+    finally:
+        conn.close()
 
 
 def library_description() -> str:

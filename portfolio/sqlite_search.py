@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import heapq
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from itertools import chain
 from operator import itemgetter
 from typing import Any, TypeVar
@@ -38,7 +38,7 @@ from portfolio.errors import QuerySyntaxError
 from portfolio.models import ClauseHit, ClauseQuery, Highlight, SearchResult
 from portfolio.query import FtsQuery, PrefixExpander, fold, translate_query
 from portfolio.sqlite_driver import sqlite3
-from portfolio.sqlite_shards import ClauseShards, IndexMoved
+from portfolio.sqlite_shards import ALL_IDS, Bounds, ClauseShards, IndexMoved
 
 HEADING_WEIGHT = 3.0
 TEXT_WEIGHT = 1.0
@@ -268,18 +268,15 @@ class _Scans:
     def __init__(self, conn: sqlite3.Connection, shards: ClauseShards | None) -> None:
         self.conn = conn
         self.shards = shards
-        self.ranges = shards.ranges(conn) if shards else [_ALL_IDS]
+        self.ranges = shards.ranges(conn) if shards else [ALL_IDS]
         self.total = 0
 
-    def run(self, scan: Callable[[sqlite3.Connection, Mapping[str, Any]], _T]) -> list[_T]:
+    def run(self, scan: Callable[[sqlite3.Connection, Bounds], _T]) -> list[_T]:
         """`scan` on every range, in parallel when there are several."""
-        if len(self.ranges) == 1 or self.shards is None:
+        if self.shards is None or len(self.ranges) == 1:
             low, high = self.ranges[0]
             return [scan(self.conn, {"low": low, "high": high})]
         return self.shards.run(self.conn, self.ranges, scan)
-
-
-_ALL_IDS = (-(2**63), 2**63 - 1)
 
 
 def _page(
@@ -323,10 +320,10 @@ def _full_page(
     if len(scans.ranges) > 1:  # every range's page from its first row, merged below
         params |= {"offset": 0, "limit": end}
 
-    def scan(on: sqlite3.Connection, bounds: Mapping[str, Any]) -> list[_Row]:
+    def scan(on: sqlite3.Connection, bounds: Bounds) -> list[_Row]:
         page = on.cursor()
         page.row_factory = sqlite3.Row
-        return [dict(row) for row in page.execute(statement, params | dict(bounds))]
+        return [dict(row) for row in page.execute(statement, params | bounds)]
 
     found = scans.run(scan)
     total = sum(int(rows[0]["total"]) for rows in found if rows)
@@ -366,7 +363,7 @@ def _leading_page(
         "text_weight": TEXT_WEIGHT,
     }
     conn = scans.conn
-    found = scans.run(lambda on, bounds: on.execute(_LEADING_SQL, {**params, **bounds}).fetchall())
+    found = scans.run(lambda on, bounds: on.execute(_LEADING_SQL, params | bounds).fetchall())
     ranked = found[0] if len(found) == 1 else heapq.nsmallest(
         leading, chain.from_iterable(found), key=itemgetter(1))
     ranks: dict[int, float] = {int(rowid): rank for rowid, rank in ranked}

@@ -22,13 +22,12 @@ server already busy with many searches at once); the default is one per core, at
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from portfolio.sqlite_driver import sqlite3
+from portfolio.sqlite_driver import compile_options, sqlite3
 
 MAX_THREADS = 4
 MIN_CLAUSES = 20_000
@@ -37,7 +36,12 @@ than handing work to another thread is worth."""
 
 ENV_THREADS = "CONTRACTS_SEARCH_THREADS"
 
+ALL_IDS = (-(2**63), 2**63 - 1)
+"""The one range of a search that is not split: every clause id."""
+
 _T = TypeVar("_T")
+Bounds = dict[str, int]
+"""A range as statement parameters: `{"low": first id, "high": last id}`."""
 
 
 class IndexMoved(Exception):
@@ -59,8 +63,7 @@ def index_mark(conn: sqlite3.Connection) -> bytes | None:
 
 
 def _scan_in_snapshot(
-    conn: sqlite3.Connection, bounds: Mapping[str, Any],
-    scan: Callable[[sqlite3.Connection, Mapping[str, Any]], _T],
+    conn: sqlite3.Connection, bounds: Bounds, scan: Callable[[sqlite3.Connection, Bounds], _T],
 ) -> tuple[bytes | None, _T]:
     """The index mark and the scan, read in one transaction (one snapshot)."""
     conn.execute("BEGIN")
@@ -70,14 +73,9 @@ def _scan_in_snapshot(
         conn.execute("COMMIT")
 
 
-@cache
 def _threads_contend() -> bool:
     """True when this SQLite build takes a global lock for each small allocation."""
-    conn = sqlite3.connect(":memory:")
-    try:
-        return any(row[0] == "OMIT_LOOKASIDE" for row in conn.execute("PRAGMA compile_options"))
-    finally:
-        conn.close()
+    return "OMIT_LOOKASIDE" in compile_options()
 
 
 def search_threads() -> int:
@@ -120,12 +118,12 @@ class ClauseShards:
 
     def ranges(self, conn: sqlite3.Connection) -> list[tuple[int, int]]:
         """The clause id ranges to scan; one (the whole table) when splitting would not pay."""
+        if self.threads < 2:
+            return [ALL_IDS]
         low, high = conn.execute(  # apart: min() and max() in one SELECT scan every row
             "SELECT (SELECT min(id) FROM clauses), (SELECT max(id) FROM clauses)").fetchone()
-        if low is None:
-            return [(0, 0)]
-        if self.threads < 2 or high - low + 1 < self.min_clauses:
-            return [(low, high)]
+        if low is None or high - low + 1 < self.min_clauses:
+            return [ALL_IDS]
         step = -(-(high - low + 1) // self.threads)
         return [(start, min(high, start + step - 1)) for start in range(low, high + 1, step)]
 
@@ -133,7 +131,7 @@ class ClauseShards:
         self,
         conn: sqlite3.Connection,
         ranges: list[tuple[int, int]],
-        scan: Callable[[sqlite3.Connection, Mapping[str, Any]], _T],
+        scan: Callable[[sqlite3.Connection, Bounds], _T],
     ) -> list[_T]:
         """`scan(connection, {"low": .., "high": ..})` for every range, in parallel.
 
