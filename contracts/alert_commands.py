@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -49,12 +48,9 @@ def _day(value: str | None) -> date | None:
 
 
 def _load(home: Path | None, store: str | None) -> Settings:
-    """Settings, with a readable error for a bad `CONTRACTS_*` value instead of a traceback."""
-    try:
-        return load_settings(home=home, store=store)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise _fail(f"bad setting ({problems})") from exc
+    """Settings; a bad `CONTRACTS_*` value raises `InvalidSetting`, which the command group
+    prints as one line naming the variable."""
+    return load_settings(home=home, store=store)
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:

@@ -12,22 +12,44 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from contracts import render
 from contracts.options import HomeOption, StoreOption
 from contracts.settings import Settings, load_settings
 from flows.prefect_api import allow_slow_temporary_server
+from portfolio.errors import InvalidSetting, PortfolioError, UnsupportedStore
 from schemas import ClauseType
 
 if TYPE_CHECKING:
     from alerts.models import Untracked
     from portfolio import Portfolio
 
+class _Commands(TyperGroup):
+    """The command group: a problem the admin can fix (a bad setting, an unknown store, a
+    cluster that refuses) ends the command with one line on stderr, not a traceback.
+
+    Exit status 2 for a bad setting or store URL (like a bad option), 1 for the store's
+    other errors (e.g. a cluster that does not answer).
+    """
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PortfolioError as exc:
+            Console(stderr=True, soft_wrap=True).print(
+                f"error: {exc}", markup=False, highlight=False
+            )
+            usage = isinstance(exc, InvalidSetting | UnsupportedStore)
+            raise typer.Exit(2 if usage else 1) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     help="Contract intelligence: extract parties, terms, renewal deadlines, SLAs and penalties "
     "from contract PDFs, and search them across your portfolio.",
     no_args_is_help=True,

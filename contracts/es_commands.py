@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from contracts.options import HomeOption
 from contracts.settings import load_settings
-from portfolio.errors import PortfolioError
+from portfolio.errors import InvalidSetting, PortfolioError
 
 if TYPE_CHECKING:
     from portfolio.elasticsearch.reindex import Reindexer
@@ -52,7 +51,8 @@ def register(app: typer.Typer) -> None:
 
 @contextmanager
 def _cluster(home: Path | None, store: str | None) -> Iterator[Reindexer]:
-    """A maintenance handle on the configured cluster; one-line errors, exit code 1."""
+    """A maintenance handle on the configured cluster; one-line errors, exit code 1
+    (2 for a bad setting)."""
     from portfolio.elasticsearch import cluster_url
     from portfolio.elasticsearch.config import load_config
     from portfolio.elasticsearch.connection import connect
@@ -72,12 +72,10 @@ def _cluster(home: Path | None, store: str | None) -> Iterator[Reindexer]:
             yield Reindexer(client, IndexNames(config.index_prefix), retry, config)
         finally:
             client.close()
+    except InvalidSetting:
+        raise  # the command group prints it, with exit status 2 like any bad setting
     except PortfolioError as exc:
         err.print(f"[red]error[/]: {exc}", highlight=False)
-        raise typer.Exit(code=1) from exc
-    except ValidationError as exc:  # a bad CONTRACTS_* value (inputs are never repeated)
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        err.print(f"[red]error[/]: invalid setting: {problems}", highlight=False)
         raise typer.Exit(code=1) from exc
 
 

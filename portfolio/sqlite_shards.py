@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
+from portfolio.errors import InvalidSetting
 from portfolio.sqlite_driver import compile_options, sqlite3
 
 MAX_THREADS = 4
@@ -85,8 +86,9 @@ def search_threads() -> int:
         try:
             return max(1, int(configured))
         except ValueError:
-            raise ValueError(
-                f"{ENV_THREADS}={configured!r}: expected a whole number of threads"
+            raise InvalidSetting(
+                f"invalid setting: {ENV_THREADS}={configured!r}: expected a whole number "
+                "of threads"
             ) from None
     if _threads_contend():
         return 1
