@@ -191,16 +191,21 @@ def worker(
     from prefect import serve
 
     from flows.deployments import load_specs, runner_deployments
-    from flows.prefect_api import local_server
+    from flows.prefect_api import configured_api_url, local_server
 
     settings = _settings(home, store)
     settings.home.mkdir(parents=True, exist_ok=True)
     overrides = {"home": str(settings.home.resolve()), "store": settings.store_url}
+    shared_server = configured_api_url() is not None
     with local_server(port) as api:
         out.print(f"Prefect API {api} (dashboard: {api.removesuffix('/api')}); "
                   f"data in {overrides['home']}")
         deployments = runner_deployments(load_specs(), overrides, interval)
-        serve(*deployments, print_starting_message=True)
+        # On a shared server, Ctrl-C pauses the schedules (Prefect's default) so runs do
+        # not pile up late for a worker that is gone. A server started here stops with
+        # the worker, and the next start schedules afresh, so pausing would only be one
+        # API call per deployment between Ctrl-C and exit.
+        serve(*deployments, print_starting_message=True, pause_on_shutdown=shared_server)
 
 
 def journal(
