@@ -93,10 +93,18 @@ class WatchProcess:
     def __init__(self, args: list[str], env: dict[str, str], log: Path) -> None:
         self.log = log
         self._handle = log.open("ab")
-        self.proc = subprocess.Popen(
-            [str(CONTRACTS), *args], env=env, stdout=self._handle, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        # Started as a terminal's shell starts a command, with Ctrl-C at its default. A test
+        # run launched in the background (`make test &`, nohup) inherits SIGINT ignored, and
+        # so would the command: `contracts worker` then never stops on the Ctrl-C these
+        # tests send. A caught signal is reset to its default in the child.
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            self.proc = subprocess.Popen(
+                [str(CONTRACTS), *args], env=env, stdout=self._handle,
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
