@@ -47,12 +47,6 @@ def _day(value: str | None) -> date | None:
         ) from None
 
 
-def _load(home: Path | None, store: str | None) -> Settings:
-    """Settings; a bad `CONTRACTS_*` value raises `InvalidSetting`, which the command group
-    prints as one line naming the variable."""
-    return load_settings(home=home, store=store)
-
-
 def _fail(message: str, code: int = 2) -> typer.Exit:
     err.print(f"[red]error[/]: {escape(message)}")
     return typer.Exit(code=code)
@@ -79,7 +73,7 @@ def alerts(
     from alerts.delivery import open_channels
     from alerts.policy import parse_lead_days
 
-    settings = _load(home, store)
+    settings = load_settings(home=home, store=store)
     as_of = _day(today)
     if set_lead_days is not None:
         _set_lead_days(settings, *set_lead_days)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from alerts.models import Untracked
     from portfolio import Portfolio
 
+
 class _Commands(TyperGroup):
     """The command group: a problem the admin can fix (a bad setting, an unknown store, a
     cluster that refuses) ends the command with one line on stderr, not a traceback.

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -24,7 +22,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from portfolio.errors import UnsupportedStore, invalid_settings, unreadable_config
+from portfolio.errors import UnsupportedStore
+from portfolio.settings_file import config_file, reported_settings
 
 if TYPE_CHECKING:
     from extractors.ocr import OcrOptions
@@ -169,20 +168,11 @@ def login_name() -> str:
         return "unknown"
 
 
-def config_file() -> Path:
-    """The TOML settings file read after the environment (it need not exist)."""
-    return Path(os.environ.get("CONTRACTS_CONFIG", "contracts.toml"))
-
-
 def load_settings(**overrides: object) -> Settings:
     """Settings with explicit overrides (None values are ignored).
 
     A bad value raises `InvalidSetting` naming the variable or file key it came from, so
     the command prints one line instead of a pydantic traceback.
     """
-    try:
+    with reported_settings():
         return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
-    except ValidationError as exc:
-        raise invalid_settings(exc, config_file()) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise unreadable_config(config_file(), exc) from None

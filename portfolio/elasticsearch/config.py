@@ -13,13 +13,11 @@ validation errors never repeat the input (`hide_input_in_errors`).
 
 from __future__ import annotations
 
-import os
-import tomllib
 from pathlib import Path
 from typing import Self
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -28,7 +26,7 @@ from pydantic_settings import (
 )
 
 from portfolio.elasticsearch.errors import EsConfigError
-from portfolio.errors import invalid_settings, unreadable_config
+from portfolio.settings_file import config_file, reported_settings
 
 
 class EsConfig(BaseModel):
@@ -134,30 +132,21 @@ class EsSettings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """The same sources, in the same order, as `contracts.settings.Settings`."""
-        toml_file = Path(os.environ.get("CONTRACTS_CONFIG", "contracts.toml"))
         return (
             init_settings,
             env_settings,
-            TomlConfigSettingsSource(settings_cls, toml_file=toml_file),
+            TomlConfigSettingsSource(settings_cls, toml_file=config_file()),
         )
 
 
 def load_config(url: str) -> EsConfig:
     """The connection settings for the cluster at `url`, from the environment and TOML."""
-    config_file = Path(os.environ.get("CONTRACTS_CONFIG", "contracts.toml"))
-    try:
+    with reported_settings(hide_values=True):
         settings = EsSettings()
-    except ValidationError as exc:
-        raise invalid_settings(exc, config_file, hide_values=True) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise unreadable_config(config_file, exc) from None
     values = {
         name.removeprefix("es_"): value
         for name, value in settings.model_dump().items()
         if value is not None
     }
-    try:
+    with reported_settings(hide_values=True, prefix="CONTRACTS_ES_"):  # fields drop "es_"
         return EsConfig(url=url, **values)
-    except ValidationError as exc:  # a value out of range: EsConfig's fields drop "es_"
-        raise invalid_settings(exc, config_file, hide_values=True,
-                               prefix="CONTRACTS_ES_") from None
